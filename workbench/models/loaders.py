@@ -1,0 +1,154 @@
+"""One loader and one warm-up per backend. The registry calls these; stages never do.
+
+A loader takes the spec and the resolved local path and returns the ready model object.
+A warm-up runs the smallest real inference, so the doctor's health check exercises the model.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.models.catalog import ModelSpec
+
+WARMUP_SAMPLE_RATE = 16_000  # Hz, Whisper's input rate
+
+
+def _threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+@dataclass
+class FaceLandmarkerModel:
+    """mediapipe's FaceLandmarker bundle, read once. A landmarker keeps per-stream state
+    (video timestamps), so each video opens its own: ``with model.open("video") as lm: ...``."""
+
+    path: Path
+    asset: bytes
+
+    def open(self, running_mode: str = "image", *, num_faces: int = 3):
+        import mediapipe as mp
+
+        vision = mp.tasks.vision
+        modes = {"image": vision.RunningMode.IMAGE, "video": vision.RunningMode.VIDEO}
+        options = vision.FaceLandmarkerOptions(
+            base_options=mp.tasks.BaseOptions(model_asset_buffer=self.asset),
+            running_mode=modes[running_mode],
+            num_faces=num_faces,
+            output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True,
+        )
+        return vision.FaceLandmarker.create_from_options(options)
+
+
+@dataclass
+class ExpressionModel:
+    """fer's quantised 7-class expression CNN on a TFLite interpreter (64x64 grey input)."""
+
+    path: Path
+    interpreter: Any
+    labels: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+
+
+def _load_faster_whisper(spec: ModelSpec, path: Path) -> Any:
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        str(path), device="cpu", compute_type=spec.options.get("compute_type", "int8"),
+        cpu_threads=_threads(), local_files_only=True,
+    )
+
+
+def _load_sentence_transformers(spec: ModelSpec, path: Path) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+
+def _load_llama_cpp(spec: ModelSpec, path: Path) -> Any:
+    from workbench.llm import LlamaCppChat
+
+    return LlamaCppChat(spec.id, path, n_ctx=int(spec.options.get("n_ctx", 4096)))
+
+
+def _load_transformers(spec: ModelSpec, path: Path) -> Any:
+    from workbench.llm import TransformersChat
+
+    return TransformersChat(spec.id, path)
+
+
+def _load_mediapipe(spec: ModelSpec, path: Path) -> Any:
+    return FaceLandmarkerModel(path=path, asset=path.read_bytes())
+
+
+def _load_fer(spec: ModelSpec, path: Path) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import tensorflow as tf
+
+        interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=_threads())
+    interpreter.allocate_tensors()
+    return ExpressionModel(path=path, interpreter=interpreter)
+
+
+def _load_piper(spec: ModelSpec, path: Path) -> Any:
+    from piper import PiperVoice
+
+    onnx = path / spec.source.main_file if path.is_dir() else path
+    return PiperVoice.load(onnx)
+
+
+def _warm_whisper(model: Any) -> None:
+    silence = np.zeros(WARMUP_SAMPLE_RATE, dtype=np.float32)
+    segments, _ = model.transcribe(silence, language="en", beam_size=1, without_timestamps=True)
+    list(segments)
+
+
+def _warm_embedding(model: Any) -> None:
+    model.encode(["warm-up sentence"], show_progress_bar=False)
+
+
+def _warm_llm(model: Any) -> None:
+    model.chat([{"role": "user", "content": "Say OK."}], max_tokens=2)
+
+
+def _warm_face(model: FaceLandmarkerModel) -> None:
+    import mediapipe as mp
+
+    frame = np.zeros((240, 320, 3), dtype=np.uint8)
+    with model.open("image") as landmarker:
+        landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=frame))
+
+
+def _warm_fer(model: ExpressionModel) -> None:
+    interpreter = model.interpreter
+    detail = interpreter.get_input_details()[0]
+    interpreter.set_tensor(detail["index"], np.zeros(detail["shape"], dtype=detail["dtype"]))
+    interpreter.invoke()
+
+
+def _warm_piper(model: Any) -> None:
+    for _ in model.synthesize("Hello."):
+        pass
+
+
+@dataclass(frozen=True)
+class Backend:
+    load: Callable[[ModelSpec, Path], Any]
+    warm_up: Callable[[Any], None]
+
+
+BACKENDS: dict[str, Backend] = {
+    "faster-whisper": Backend(_load_faster_whisper, _warm_whisper),
+    "sentence-transformers": Backend(_load_sentence_transformers, _warm_embedding),
+    "llama.cpp": Backend(_load_llama_cpp, _warm_llm),
+    "transformers": Backend(_load_transformers, _warm_llm),
+    "mediapipe": Backend(_load_mediapipe, _warm_face),
+    "fer-tflite": Backend(_load_fer, _warm_fer),
+    "piper": Backend(_load_piper, _warm_piper),
+}
