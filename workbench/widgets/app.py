@@ -1,0 +1,275 @@
+"""The live interview app: the panels wired to the interview engine, and nothing more.
+
+    from workbench.widgets import InterviewApp
+    app = InterviewApp()            # the engine is built on Start, with the voice setting chosen there
+    app                             # displays the start panel
+
+Every handler is a plain method, so tests drive the app with ``button.click()`` and by setting
+widget state (``recorder.set_state(...)``), exactly as the browser does. Errors are shown in the
+panel as one line the user can act on; nothing already stored is lost (the engine saves each turn).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from workbench.errors import InputError, WorkbenchError
+from workbench.session import Session, TurnState
+from workbench.store import SessionStore
+from workbench.widgets.panels import QuestionView, StartPanel, SummaryPanel, render_feedback
+from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recording
+
+log = logging.getLogger(__name__)
+UNEXPECTED_HINT = "Your answers so far are saved: re-run the cell and press Resume."
+
+
+def _guarded(show_error: Callable[["InterviewApp"], Callable[[str], None]]):
+    """Run a handler; turn any error into one visible line instead of a traceback in the log."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(self: "InterviewApp", *args: Any) -> None:
+            try:
+                handler(self, *args)
+            except WorkbenchError as error:
+                show_error(self)(str(error))
+                self.errors.append(str(error))
+            except Exception as error:  # noqa: BLE001 - the UI must stay usable; logged in full
+                log.exception("interview app handler %s failed", handler.__name__)
+                message = f"Something went wrong ({type(error).__name__}: {error}). {UNEXPECTED_HINT}"
+                show_error(self)(message)
+                self.errors.append(message)
+
+        return wrapper
+
+    return decorate
+
+
+class InterviewApp(w.VBox):
+    """Start panel -> one question at a time (spoken, answered by recording or typing, feedback
+    under the next question) -> summary with the report command. Also resumes unfinished sessions.
+
+    ``engine``: an ``InterviewEngine``; None builds one on Start (``llm_id``, ``seed``,
+    ``deterministic`` and the panel's voice setting are passed to it)."""
+
+    def __init__(self, engine: Any = None, *, store: SessionStore | None = None, llm_id: str | None = None,
+                 seed: int | None = None, deterministic: bool = True, role: str | None = None,
+                 level: str = "mid", n_questions: int | None = None, voice: bool = True, camera: bool = False,
+                 max_duration_s: float = DEFAULT_MAX_DURATION_S) -> None:
+        self.engine = engine
+        self.store = store or getattr(engine, "store", None) or SessionStore()
+        self._engine_options = {"llm_id": llm_id, "seed": seed, "deterministic": deterministic}
+        start_kwargs: dict[str, Any] = {"level": level, "voice": voice, "camera": camera}
+        if role:
+            start_kwargs["role"] = role
+        if n_questions:
+            start_kwargs["n_questions"] = n_questions
+        self.start_panel = StartPanel(**start_kwargs)
+        self.question_view = QuestionView(max_duration_s=max_duration_s)
+        self.summary_panel = SummaryPanel()
+        self.session: Session | None = None
+        self.options: dict[str, Any] = {}
+        self.feedback: dict[int, dict[str, Any]] = {}  # turn index -> feedback shown for it
+        self.timings: list[dict[str, float]] = []  # per answer: seconds from answer in to next question shown
+        self.errors: list[str] = []  # every message shown to the user, for tests and logs
+        self.finished: dict[str, Any] | None = None
+
+        self.start_panel.start.on_click(self.on_start)
+        self.start_panel.resume.on_click(self.on_resume)
+        self.question_view.submit_typed.on_click(self.on_submit_typed)
+        self.question_view.finish.on_click(self.on_finish)
+        self.question_view.recorder.on_recording(self.on_recording)
+        self.question_view.recorder.on_state(self.on_recorder_state)
+        self.summary_panel.restart.on_click(self.on_restart)
+        super().__init__([self.start_panel])
+        self.refresh_resumable()
+
+    # --- screens ------------------------------------------------------------------------------
+    @property
+    def screen(self) -> str:
+        """"start", "question" or "summary": what is on screen."""
+        shown = self.children[0] if self.children else None
+        return {id(self.start_panel): "start", id(self.question_view): "question",
+                id(self.summary_panel): "summary"}.get(id(shown), "start")
+
+    def _show(self, panel: w.Widget) -> None:
+        self.children = [panel]
+
+    def refresh_resumable(self) -> None:
+        """List stored sessions that still have unanswered turns (e.g. after a kernel restart)."""
+        try:
+            summaries = self.store.list()
+        except WorkbenchError as error:
+            self.start_panel.show_error(str(error))
+            return
+        unfinished = [
+            (f"{s.created_at[:16]} · {s.role} ({s.level}) · {s.answered}/{s.turns} answered", s.id)
+            for s in reversed(summaries) if not s.synthetic and s.answered < s.turns
+        ]
+        self.start_panel.set_resumable(unfinished)
+
+    # --- engine -------------------------------------------------------------------------------
+    def _ensure_engine(self, voice: bool) -> Any:
+        if self.engine is None:
+            from workbench.interview.engine import InterviewEngine
+
+            options = {k: v for k, v in self._engine_options.items() if v is not None}
+            self.engine = InterviewEngine(self.store, voice=voice, **options)
+        return self.engine
+
+    def _ask_current(self, *, shown_after: float | None = None) -> None:
+        """Put the session's current question on screen (with its audio when the voice is on)."""
+        turn = self.engine.current_question(self.session)
+        spoken_s = 0.0
+        audio = None
+        if self.options.get("voice", True):
+            started = time.perf_counter()
+            audio = self.engine.speak(turn)
+            spoken_s = time.perf_counter() - started
+        planned = max(len(self.session.turns), int(self.options.get("n_questions") or 0))
+        self.question_view.show_question(
+            text=turn.question, number=turn.index + 1, planned=planned, kind=turn.kind, audio_wav=audio,
+            think_time_s=int(self.options.get("think_time_s") or 0), camera=bool(self.options.get("camera")),
+        )
+        self._show(self.question_view)
+        if shown_after is not None:
+            self.timings[-1].update(speak_s=spoken_s, answer_to_question_s=time.perf_counter() - shown_after)
+
+    # --- handlers -----------------------------------------------------------------------------
+    @_guarded(lambda self: self.start_panel.show_error)
+    def on_start(self, _button: Any = None) -> None:
+        """Start button: validate the settings, start a session, ask the first question."""
+        from workbench.interview.engine import InterviewConfig
+
+        values = self.start_panel.values()
+        if not values["role"]:
+            raise InputError("choose or type a role")
+        if not values["types"]:
+            raise InputError("pick at least one question type in the question mix")
+        self.start_panel.set_busy(True, "Preparing the first question (the first start loads the models)…")
+        try:
+            engine = self._ensure_engine(values["voice"])
+            self.session = engine.start(InterviewConfig(
+                role=values["role"], level=values["level"], types=values["types"],
+                n_questions=values["n_questions"], job_description=values["job_description"],
+                think_time_s=values["think_time_s"], mode="interview", roleplay_id=None,
+            ))
+            self.options = values
+            self.feedback.clear()
+            self.finished = None
+            self._ask_current()
+        finally:
+            self.start_panel.set_busy(False)
+
+    @_guarded(lambda self: self.start_panel.show_error)
+    def on_resume(self, _button: Any = None) -> None:
+        """Resume button: reopen the chosen unfinished session at its first unanswered turn."""
+        session_id = self.start_panel.resume_choice.value
+        if not session_id:
+            raise InputError("no unfinished session selected")
+        values = self.start_panel.values()
+        engine = self._ensure_engine(values["voice"])
+        self.session = engine.resume(session_id)
+        self.options = {**values, **{k: v for k, v in self.session.settings.items() if k in values}}
+        self.options["voice"] = values["voice"]
+        self.options["camera"] = values["camera"]
+        self.feedback.clear()
+        self.finished = None
+        if self.session.next_turn() is None:
+            self._finish()
+        else:
+            self._ask_current()
+
+    def on_recorder_state(self, state: str) -> None:
+        """The browser started recording: mark the turn as being answered (stored)."""
+        if state == "recording" and self.session is not None and self.engine is not None:
+            try:
+                self.engine.begin_answer(self.session)
+            except WorkbenchError as error:
+                self.question_view.show_error(str(error))
+
+    @_guarded(lambda self: self.question_view.show_error)
+    def on_recording(self, recording: Recording) -> None:
+        """A finished recording arrived from the browser: transcribe it, then the next question."""
+        note = "Transcribing your answer…"
+        if recording.stopped_at_max:
+            note = f"The maximum length ({self.question_view.recorder.max_duration_s:.0f} s) was reached. " + note
+        self.question_view.show_working(note)
+        self._answer(media_bytes=recording.data, media_suffix=recording.suffix, duration_s=recording.duration_s or None)
+
+    @_guarded(lambda self: self.question_view.show_error)
+    def on_submit_typed(self, _button: Any = None) -> None:
+        """Submit typed answer button."""
+        text = self.question_view.typed.value.strip()
+        if not text:
+            raise InputError("the answer is empty: type something, or press Record and speak")
+        self.question_view.show_working("Saving your answer…")
+        self._answer(text=text)
+
+    def _answer(self, **answer: Any) -> None:
+        if self.session is None:
+            raise InputError("start an interview first")
+        received = time.perf_counter()
+        turn_index = self.engine.current_question(self.session).index
+        feedback = self.engine.submit_answer(self.session, **answer)
+        submitted = time.perf_counter()
+        shown = {
+            "transcript": getattr(feedback, "transcript", "") or "",
+            "words_per_minute": getattr(feedback, "words_per_minute", None),
+            "filler_count": getattr(feedback, "filler_count", None),
+            "notes": tuple(getattr(feedback, "notes", ()) or ()),
+        }
+        self.feedback[turn_index] = shown
+        self.question_view.show_feedback(**shown)
+        self.timings.append({"submit_s": submitted - received})
+        started_next = time.perf_counter()
+        upcoming = self.engine.next_question(self.session)
+        self.timings[-1]["next_question_s"] = time.perf_counter() - started_next
+        if upcoming is None:
+            self._finish()
+            self.timings[-1]["answer_to_question_s"] = time.perf_counter() - received
+        else:
+            self._ask_current(shown_after=received)
+
+    @_guarded(lambda self: self.question_view.show_error)
+    def on_finish(self, _button: Any = None) -> None:
+        """End interview button: stop early and show the summary (answered turns are kept)."""
+        self._finish()
+
+    def _finish(self) -> None:
+        self.finished = self.engine.finish(self.session)
+        command = _report_command(self.finished, self.session.id)
+        rows = []
+        for turn in self.session.turns:
+            if turn.state not in (TurnState.ANSWERED, TurnState.ANALYSED) and turn.index not in self.feedback:
+                continue
+            shown = self.feedback.get(turn.index, {})
+            rows.append({
+                "question": turn.question,
+                "transcript": shown.get("transcript", turn.answer_text),
+                "words_per_minute": shown.get("words_per_minute"),
+                "filler_count": shown.get("filler_count"),
+            })
+        last = self.feedback[max(self.feedback)] if self.feedback else None
+        self.summary_panel.show(rows, command, last_feedback_html=render_feedback(**last) if last else "")
+        self._show(self.summary_panel)
+
+    def on_restart(self, _button: Any = None) -> None:
+        """New interview button: back to the start panel (the engine and its models stay loaded)."""
+        self.session = None
+        self.refresh_resumable()
+        self._show(self.start_panel)
+
+
+def _report_command(finished: dict[str, Any] | None, session_id: str) -> str:
+    """The shell command that makes the full report, as the engine gives it (or the CLI default)."""
+    for key in ("report_command", "command"):
+        value = (finished or {}).get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return f"workbench report {session_id}"
