@@ -222,7 +222,7 @@ class InterviewApp(w.VBox):
             "transcript": getattr(feedback, "transcript", "") or "",
             "words_per_minute": getattr(feedback, "words_per_minute", None),
             "filler_count": getattr(feedback, "filler_count", None),
-            "notes": tuple(getattr(feedback, "notes", ()) or ()),
+            "notes": tuple(getattr(feedback, "notes", None) or getattr(feedback, "warnings", None) or ()),
         }
         self.feedback[turn_index] = shown
         self.question_view.show_feedback(**shown)

@@ -3,6 +3,10 @@
 // State shared with Python: see workbench/widgets/recorder.py.
 
 const TICK_MS = 200; // how often the elapsed time is redrawn (ours)
+const CHUNK_MS = 1000; // ours: one chunk a second, sent at once: nothing waits for the end, and every
+// message stays far below the Jupyter server's 10 MiB websocket limit (tornado's default)
+const AUDIO_BITS_PER_S = 64000; // ours: opus speech is transparent well below this
+const VIDEO_BITS_PER_S = 500000; // ours: enough for face analysis at 640x480; ~4 MB a minute
 
 function pickMimeType(withVideo) {
   const candidates = withVideo
@@ -50,7 +54,8 @@ function render({ model, el }) {
 
   let recorder = null;
   let stream = null;
-  let chunks = [];
+  let sent = 0; // chunks handed to Python this recording
+  let queue = Promise.resolve(); // keeps chunks (and the final "done") in order
   let startedAt = 0;
   let timer = null;
 
@@ -107,13 +112,22 @@ function render({ model, el }) {
       preview.play().catch(() => {});
     }
     const mimeType = pickMimeType(withVideo);
-    recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
-    chunks = [];
+    const options = { audioBitsPerSecond: AUDIO_BITS_PER_S };
+    if (withVideo) options.videoBitsPerSecond = VIDEO_BITS_PER_S;
+    if (mimeType) options.mimeType = mimeType;
+    recorder = new MediaRecorder(stream, options);
+    sent = 0;
+    model.send({ kind: "start" });
     recorder.ondataavailable = (event) => {
-      if (event.data && event.data.size > 0) chunks.push(event.data);
+      if (!event.data || event.data.size === 0) return;
+      const blob = event.data;
+      queue = queue.then(async () => {
+        const buffer = await blob.arrayBuffer();
+        model.send({ kind: "chunk", seq: sent++ }, undefined, [buffer]);
+      });
     };
     recorder.onstop = finish;
-    recorder.start(1000); // a chunk per second: nothing is lost if the tab is closed mid-answer
+    recorder.start(CHUNK_MS);
     startedAt = performance.now();
     timer = setInterval(() => {
       if (elapsed() >= model.get("max_duration_s")) stop(true);
@@ -134,26 +148,31 @@ function render({ model, el }) {
     draw();
   }
 
-  async function finish() {
-    const type = recorder.mimeType || chunks[0]?.type || "audio/webm";
-    const blob = new Blob(chunks, { type });
+  function finish() {
+    const type = recorder.mimeType || "audio/webm";
     release();
     recorder = null;
-    startedAt = 0;
-    const buffer = await blob.arrayBuffer();
-    // Bytes first, then the counter Python observes: all in one message, applied together.
-    model.set("value", new DataView(buffer));
-    model.set("mime_type", type);
-    model.set("recording_count", model.get("recording_count") + 1);
-    model.set("state", "idle");
-    model.save_changes();
-    draw();
+    queue = queue.then(() => {
+      model.send({
+        kind: "done",
+        chunks: sent,
+        mime_type: type,
+        duration_s: model.get("duration_s"),
+        stopped_at_max: model.get("stopped_at_max"),
+      });
+      startedAt = 0;
+      draw();
+    });
   }
 
   button.addEventListener("click", () => {
     const state = model.get("state");
     if (state === "recording") stop(false);
     else if (state !== "starting" && state !== "saving") start();
+  });
+  // Python can stop a recording (too large, or the app moved on).
+  model.on("msg:custom", (content) => {
+    if (content && content.kind === "stop") stop(Boolean(content.reached_max));
   });
   for (const name of ["state", "message", "error", "disabled", "max_duration_s"]) {
     model.on(`change:${name}`, draw);

@@ -6,8 +6,13 @@ in the browser with MediaRecorder and hands the bytes to Python.
     recorder                                   # shows Record/Stop, the elapsed time, a maximum
 
 The front-end code is ``recorder.js``, inlined as ``_esm`` so nothing is fetched from a CDN.
-Tests (and the browser, through the comm) deliver a recording by setting state:
-``recorder.set_state({"value": memoryview(data), "mime_type": "audio/webm", "recording_count": 1})``.
+The browser streams the recording while it runs, one chunk a second, as custom messages
+(``{"kind": "start"}``, ``{"kind": "chunk", "seq": n}`` + a binary buffer, ``{"kind": "done", ...}``):
+each message stays below the Jupyter server's 10 MiB websocket limit, which a whole recording
+in one trait would break after ~30 s of video. A small recording can also be delivered by state,
+``recorder.set_state({"value": memoryview(data), "mime_type": "audio/webm", "recording_count": 1})``
+(the browser sends binary as a ``memoryview``, which a plain ``traitlets.Bytes`` rejects silently,
+hence the ``from_json`` converter).
 """
 from __future__ import annotations
 
@@ -92,8 +97,13 @@ class Recorder(anywidget.AnyWidget):
         super().__init__(camera=camera, max_duration_s=max_duration_s, **kwargs)
         self._callbacks: list[Callable[[Recording], None]] = []
         self._state_callbacks: list[Callable[[str], None]] = []
+        self._chunks: dict[int, bytes] = {}
+        self._chunk_bytes = 0
+        self._streamed: Recording | None = None  # the last recording assembled from chunks
+        self._delivering_stream = False
         self.observe(self._delivered, names="recording_count")
         self.observe(self._state_changed, names="state")
+        self.on_msg(self._on_message)
 
     @traitlets.validate("max_duration_s")
     def _check_max(self, proposal: dict) -> float:
@@ -112,8 +122,14 @@ class Recorder(anywidget.AnyWidget):
         """Call ``callback(state)`` when the recorder's state changes (e.g. "recording", "denied")."""
         self._state_callbacks.append(callback)
 
+    def stop(self) -> None:
+        """Ask the browser to stop recording (delivers what was recorded so far)."""
+        self.send({"kind": "stop"})
+
     def last_recording(self) -> Recording:
         """The latest recording; raises InputError if it is empty or too large."""
+        if self._streamed is not None:
+            return self._streamed
         data = self.value
         if not data:
             raise InputError("the recording is empty: check the microphone, or type your answer")
@@ -130,9 +146,58 @@ class Recorder(anywidget.AnyWidget):
             stopped_at_max=bool(self.stopped_at_max),
         )
 
+    def _on_message(self, _widget: Any, content: dict, buffers: list) -> None:
+        kind = content.get("kind") if isinstance(content, dict) else None
+        if kind == "start":
+            self._chunks, self._chunk_bytes, self._streamed = {}, 0, None
+        elif kind == "chunk" and buffers:
+            if self._chunk_bytes > MAX_RECORDING_BYTES:
+                return  # already refused; the browser was told to stop
+            data = _bytes_from_json(buffers[0])
+            self._chunks[int(content.get("seq", len(self._chunks)))] = data
+            self._chunk_bytes += len(data)
+            if self._chunk_bytes > MAX_RECORDING_BYTES:
+                self.stop()
+        elif kind == "done":
+            self._finish_stream(content)
+
+    def _finish_stream(self, content: dict) -> None:
+        expected = int(content.get("chunks", len(self._chunks)))
+        missing = [i for i in range(expected) if i not in self._chunks]
+        data = b"".join(self._chunks[i] for i in sorted(self._chunks))
+        self._chunks, size, self._chunk_bytes = {}, self._chunk_bytes, 0
+        mime_type = str(content.get("mime_type") or "audio/webm")
+        with self.hold_trait_notifications():
+            self.mime_type = mime_type
+            self.duration_s = float(content.get("duration_s") or 0.0)
+            self.stopped_at_max = bool(content.get("stopped_at_max"))
+            self.state = "idle"
+        if missing:
+            self._streamed = None
+            self.error = f"{len(missing)} of {expected} pieces of the recording did not arrive: please record again"
+            return
+        if size > MAX_RECORDING_BYTES:
+            self._streamed = None
+            self.error = (f"the recording passed the {MAX_RECORDING_BYTES / 1e6:.0f} MB limit and was stopped: "
+                          "record a shorter answer")
+            return
+        self._streamed = Recording(data=data, mime_type=mime_type, duration_s=self.duration_s,
+                                   has_video=mime_type.startswith("video/"), stopped_at_max=self.stopped_at_max)
+        if not data:
+            self._streamed = None
+            self.error = "the recording is empty: check the microphone, or type your answer"
+            return
+        self._delivering_stream = True
+        try:
+            self.recording_count += 1
+        finally:
+            self._delivering_stream = False
+
     def _delivered(self, change: dict) -> None:
         if change["new"] <= change["old"]:
             return
+        if not self._delivering_stream:
+            self._streamed = None  # delivered by state (``value``), not by chunks
         try:
             recording = self.last_recording()
         except InputError as error:  # shown under the button; nothing is passed on
