@@ -1,0 +1,193 @@
+"""HTML building blocks of the report a student reads (used by ``notebooks/90_report.ipynb``).
+
+Every function takes plain dicts (``summary.build_summary`` output, stored analysis dicts,
+``provenance.json``) and returns an HTML string; all text is escaped, so a hostile transcript
+cannot inject markup into the report.
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import re
+from typing import Any, Iterable
+
+from workbench.session import Turn
+
+# Fallbacks used only while the speech module does not export its own (it is the source of truth).
+FALLBACK_PAUSE_S = 1.0  # ours: a silence of a second or more reads as a pause in conversation
+FALLBACK_FILLERS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "uhm", "umm"})  # ours: unambiguous only
+WORD_KEYS = ("word", "text", "token")
+CARD_STYLE = (
+    "border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0;"
+    "font-family:system-ui,sans-serif;line-height:1.5"
+)
+FILLER_STYLE = "background:#fff3b0;border-radius:3px;padding:0 2px"
+PAUSE_STYLE = "color:#8250df;font-size:0.85em;padding:0 3px"
+
+
+def speech_constant(names: Iterable[str], default: Any) -> Any:
+    """The first of ``names`` that ``workbench.speech`` (or one of its modules) defines."""
+    for module_name in ("workbench.speech", "workbench.speech.voice", "workbench.speech.fillers",
+                        "workbench.speech.metrics", "workbench.speech.norms"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in names:
+            if hasattr(module, name):
+                return getattr(module, name)
+    return default
+
+
+def pause_threshold_s() -> float:
+    return float(speech_constant(("PAUSE_MIN_S", "MIN_PAUSE_S", "PAUSE_S", "LONG_PAUSE_S"), FALLBACK_PAUSE_S))
+
+
+def filler_words() -> frozenset[str]:
+    found = speech_constant(("FILLER_WORDS", "FILLERS", "FILLER_TOKENS"), FALLBACK_FILLERS)
+    return frozenset(str(w).lower() for w in found)
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def fmt(value: Any, digits: int = 2, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}{unit}"
+    return f"{value}{unit}"
+
+
+def words_of(voice: dict[str, Any]) -> list[dict[str, Any]]:
+    """Timed words of a voice analysis: ``words`` at the top or inside ``transcript``."""
+    for holder in (voice, voice.get("transcript") if isinstance(voice.get("transcript"), dict) else {}):
+        words = holder.get("words") if isinstance(holder, dict) else None
+        if isinstance(words, list) and words and isinstance(words[0], dict):
+            return words
+    return []
+
+
+def _word_text(word: dict[str, Any]) -> str:
+    return str(next((word[k] for k in WORD_KEYS if k in word), "")).strip()
+
+
+def transcript_html(text: str | None, voice: dict[str, Any] | None = None) -> str:
+    """The answer with fillers highlighted and pauses marked ``⏸ 1.4 s``. Uses the timed words of
+    the voice analysis when present (pauses need times); else marks fillers in the plain text."""
+    fillers = filler_words()
+    words = words_of(voice or {})
+    pieces: list[str] = []
+    if words:
+        threshold = pause_threshold_s()
+        previous_end = None
+        for word in words:
+            start, end = word.get("start") or word.get("start_s"), word.get("end") or word.get("end_s")
+            if previous_end is not None and start is not None and start - previous_end >= threshold:
+                pieces.append(f'<span style="{PAUSE_STYLE}" title="pause">⏸ {start - previous_end:.1f} s</span>')
+            pieces.append(_mark(_word_text(word), fillers))
+            previous_end = end if end is not None else previous_end
+    elif text:
+        pieces = [_mark(token, fillers) for token in text.split()]
+    if not pieces:
+        return "<p><em>No answer was recorded for this question.</em></p>"
+    return "<p>" + " ".join(pieces) + "</p>"
+
+
+def _mark(token: str, fillers: frozenset[str]) -> str:
+    bare = re.sub(r"[^\w']", "", token.lower())
+    if bare in fillers:
+        return f'<span style="{FILLER_STYLE}" title="filler">{esc(token)}</span>'
+    return esc(token)
+
+
+def table_html(rows: Iterable[tuple[Any, ...]], header: tuple[str, ...]) -> str:
+    head = "".join(f"<th style='text-align:left;padding:2px 10px'>{esc(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='padding:2px 10px'>{esc(fmt(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def overview_html(summary: dict[str, Any], *, candidate_label: str | None = None) -> str:
+    """Overall score with its uncertainty, strengths and improvements, in a card."""
+    score, spread = summary.get("overall_score"), summary.get("overall_uncertainty")
+    score_text = "not scored" if score is None else (
+        f"{score:.1f}" + (f" ± {spread:.1f}" if spread is not None else ""))
+    who = candidate_label or summary.get("candidate") or "the candidate"
+    strengths = "".join(f"<li>{esc(s.replace('_', ' '))}</li>" for s in summary.get("strengths", [])) or "<li>–</li>"
+    improve = "".join(f"<li>{esc(s.replace('_', ' '))}</li>" for s in summary.get("improvements", [])) or "<li>–</li>"
+    return (
+        f'<div style="{CARD_STYLE}"><h2 style="margin-top:0">Overview</h2>'
+        f"<p>Session <code>{esc(summary.get('session_id'))}</code> of {esc(who)}, role {esc(summary.get('role'))}"
+        f" ({esc(summary.get('level'))}), {esc(summary.get('answers'))} answers.</p>"
+        f"<p style='font-size:1.6em;margin:4px 0'><b>Overall score: {esc(score_text)}</b></p>"
+        "<div style='display:flex;gap:40px'>"
+        f"<div><h3>Main strengths</h3><ul>{strengths}</ul></div>"
+        f"<div><h3>To improve</h3><ul>{improve}</ul></div></div></div>"
+    )
+
+
+def feedback_of(scores: dict[str, Any]) -> str | None:
+    for key in ("feedback", "llm_feedback", "comment", "summary"):
+        value = scores.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, dict):
+            text = value.get("text") or value.get("feedback") or value.get("summary")
+            if isinstance(text, str) and text.strip():
+                return text
+    return None
+
+
+def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text: Any = None) -> str:
+    """One answer: question, marked transcript, scores, voice and face figures (plots follow it)."""
+    voice = turn.analysis.get("voice") or {}
+    scores = turn.analysis.get("scores") or {}
+    text = turn.answer_text
+    if anonymise_text is not None and text:
+        text = anonymise_text(text)
+        voice = {}  # timed words would re-identify: show the anonymised plain text instead
+    score = turn_summary.get("overall_score")
+    spread = turn_summary.get("overall_uncertainty")
+    header = f"Answer {turn.index + 1}"
+    if score is not None:
+        header += f" — score {score:.1f}" + (f" ± {spread:.1f}" if spread is not None else "")
+    parts = [f'<div style="{CARD_STYLE}"><h3 style="margin-top:0">{esc(header)}</h3>',
+             f"<p><b>Question.</b> {esc(turn.question)}</p>",
+             "<p><b>Your answer</b> (<span style='" + FILLER_STYLE + "'>fillers</span> highlighted, "
+             f"<span style='{PAUSE_STYLE}'>⏸</span> pauses):</p>",
+             transcript_html(text, voice)]
+    if turn_summary.get("components"):
+        parts.append("<h4>Scores</h4>" + table_html(sorted(turn_summary["components"].items()), ("criterion", "score")))
+    feedback = feedback_of(scores) if isinstance(scores, dict) else None
+    if feedback:
+        feedback = anonymise_text(feedback) if anonymise_text is not None else feedback
+        parts.append(f"<h4>Feedback</h4><p>{esc(feedback)}</p>")
+    for name, key in (("Voice", "voice"), ("Face", "face")):
+        values = turn_summary.get(key) or {}
+        if values:
+            parts.append(f"<h4>{name}</h4>" + table_html(sorted(values.items()), ("measure", "value")))
+        elif not turn.analysis.get(key):
+            parts.append(f"<p><em>{name}: not analysed for this answer (no recording, or the stage did not run).</em></p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def provenance_html(provenance: dict[str, Any] | None, stages: list[dict[str, Any]] | None = None) -> str:
+    """How the numbers were made: seed, commit, models with checksums, packages, stage timings."""
+    if not provenance:
+        return "<p><em>No provenance recorded.</em></p>"
+    git = provenance.get("git", {})
+    models = [(m.get("id"), m.get("task"), (m.get("sha256") or "–")[:16]) for m in provenance.get("models", [])]
+    timings = sorted((provenance.get("stage_timings_s") or {}).items())
+    return (
+        f"<p>Run <code>{esc(provenance.get('run_id'))}</code>, {esc(provenance.get('created_at'))}; seed "
+        f"{esc(provenance.get('seed'))}, deterministic: {esc(provenance.get('deterministic'))}; git commit "
+        f"<code>{esc(str(git.get('commit'))[:12])}</code>{' (with local changes)' if git.get('dirty') else ''}.</p>"
+        "<h4>Parameters</h4>" + table_html(sorted(provenance.get("parameters", {}).items()), ("name", "value"))
+        + "<h4>Models</h4>" + table_html(models, ("model", "task", "sha256 (first 16)"))
+        + "<h4>Stage timings</h4>" + table_html(timings, ("stage", "seconds"))
+        + "<h4>Packages</h4>" + table_html(sorted(provenance.get("packages", {}).items()), ("package", "version"))
+    )
