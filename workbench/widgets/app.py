@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,7 +61,7 @@ class InterviewApp(w.VBox):
     def __init__(self, engine: Any = None, *, store: SessionStore | None = None, llm_id: str | None = None,
                  seed: int | None = None, deterministic: bool = True, role: str | None = None,
                  level: str = "mid", n_questions: int | None = None, voice: bool = True, camera: bool = False,
-                 max_duration_s: float = DEFAULT_MAX_DURATION_S) -> None:
+                 max_duration_s: float = DEFAULT_MAX_DURATION_S, warm_up: bool = False) -> None:
         self.engine = engine
         self.store = store or getattr(engine, "store", None) or SessionStore()
         self._engine_options = {"llm_id": llm_id, "seed": seed, "deterministic": deterministic}
@@ -88,6 +89,16 @@ class InterviewApp(w.VBox):
         self.summary_panel.restart.on_click(self.on_restart)
         super().__init__([self.start_panel])
         self.refresh_resumable()
+        self._warm_thread: threading.Thread | None = None
+        if warm_up:
+            self.warm_up_in_background(voice)
+
+    def warm_up_in_background(self, voice: bool = True) -> None:
+        """Load the LLM and the voice while the candidate fills in the start panel."""
+        engine = self._ensure_engine(voice)
+        if hasattr(engine, "warm_up"):
+            self._warm_thread = threading.Thread(target=engine.warm_up, daemon=True, name="interview-warm-up")
+            self._warm_thread.start()
 
     # --- screens ------------------------------------------------------------------------------
     @property
@@ -120,11 +131,16 @@ class InterviewApp(w.VBox):
 
             options = {k: v for k, v in self._engine_options.items() if v is not None}
             self.engine = InterviewEngine(self.store, voice=voice, **options)
+        elif hasattr(self.engine, "voice"):
+            self.engine.voice = voice
         return self.engine
 
     def _ask_current(self, *, shown_after: float | None = None) -> None:
         """Put the session's current question on screen (with its audio when the voice is on)."""
         turn = self.engine.current_question(self.session)
+        if turn is None:
+            self._finish()
+            return
         spoken_s = 0.0
         audio = None
         if self.options.get("voice", True):
@@ -175,15 +191,11 @@ class InterviewApp(w.VBox):
         values = self.start_panel.values()
         engine = self._ensure_engine(values["voice"])
         self.session = engine.resume(session_id)
-        self.options = {**values, **{k: v for k, v in self.session.settings.items() if k in values}}
-        self.options["voice"] = values["voice"]
-        self.options["camera"] = values["camera"]
+        stored = self.session.settings.get("config", {}) or {}
+        self.options = {**values, **{k: v for k, v in stored.items() if k in values and k not in ("voice", "camera")}}
         self.feedback.clear()
         self.finished = None
-        if self.session.next_turn() is None:
-            self._finish()
-        else:
-            self._ask_current()
+        self._ask_current()
 
     def on_recorder_state(self, state: str) -> None:
         """The browser started recording: mark the turn as being answered (stored)."""
@@ -215,7 +227,10 @@ class InterviewApp(w.VBox):
         if self.session is None:
             raise InputError("start an interview first")
         received = time.perf_counter()
-        turn_index = self.engine.current_question(self.session).index
+        current = self.engine.current_question(self.session)
+        if current is None:
+            raise InputError("the interview is over: there is no question to answer")
+        turn_index = current.index
         feedback = self.engine.submit_answer(self.session, **answer)
         submitted = time.perf_counter()
         shown = {
@@ -239,6 +254,8 @@ class InterviewApp(w.VBox):
     @_guarded(lambda self: self.question_view.show_error)
     def on_finish(self, _button: Any = None) -> None:
         """End interview button: stop early and show the summary (answered turns are kept)."""
+        if self.session is None:
+            raise InputError("no interview in progress: press Start first")
         self._finish()
 
     def _finish(self) -> None:
