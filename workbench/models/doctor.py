@@ -127,3 +127,17 @@ def format_report(report: dict) -> str:
         + ("all healthy" if report["all_ok"] else "PROBLEMS FOUND")
     )
     return "\n".join(lines)
+
+
+def save_report(report: dict, output_dir: str | None, name: str = "model_setup.json", **extra) -> str | None:
+    """Write the doctor's report (plus extra sections) as JSON into ``output_dir``; returns the path."""
+    import json
+    from pathlib import Path
+
+    if not output_dir:
+        return None
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps(report | extra, indent=2, default=str))
+    return str(path)

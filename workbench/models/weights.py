@@ -150,6 +150,8 @@ def resolve(spec: ModelSpec, *, verify_checksum: bool = True) -> ResolvedWeights
         if not path.exists():
             raise ModelNotInstalledError(f"model {spec.id!r}: {path} does not exist; " + install_hint(spec))
         checked = path / source.main_file if path.is_dir() and source.main_file else path
+        if path.is_dir() and source.main_file and not checked.is_file():
+            raise ModelNotInstalledError(f"model {spec.id!r}: {checked} is missing; " + install_hint(spec))
         if verify_checksum and checked.is_file():
             verify(spec, checked)
         return ResolvedWeights(path=path, checked_file=checked)
