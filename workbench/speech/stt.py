@@ -1,0 +1,190 @@
+"""Speech-to-text with word timings: faster-whisper through the model registry.
+
+Silero VAD (inside faster-whisper) skips non-speech, ``condition_on_previous_text=False`` avoids the
+dropped sentences seen on long audio (MODELS.md), and a no-speech guard drops what Whisper invents on
+silence. A prompt full of fillers keeps the "um"/"uh" that Whisper otherwise drops.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.errors import InputError
+from workbench.models import registry
+from workbench.models.catalog import default_model_id, get_spec
+from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
+
+# A prompt written in the verbatim style makes Whisper transcribe fillers too (a known trick, see
+# openai/whisper discussion #1174); eval-speech measures its effect on WER and filler recall.
+FILLER_PROMPT = "Um, uh, so, er, I mean, um, uh."
+NO_SPEECH_PROB_MAX = 0.6  # Whisper's own no_speech_threshold (openai/whisper transcribe.py)
+AVG_LOGPROB_MIN = -1.0  # Whisper's own logprob_threshold: with the above, a segment is silence
+NO_SPEECH_PROB_HARD_MAX = 0.9  # ours: above this a segment is dropped whatever its log-probability
+DIGITAL_SILENCE_PEAK = 1e-3  # ours: a chunk whose peak is under -60 dBFS holds no speech; skip it
+VAD_MIN_SILENCE_MS = 500  # ours: Silero VAD splits speech at silences of 0.5 s (its default is 2 s)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as Whisper wrote it, with punctuation, no leading space
+    start_s: float
+    end_s: float
+    probability: float
+
+
+@dataclass
+class Transcript:
+    words: list[Word]
+    duration_s: float  # of the whole recording
+    language: str
+    model_id: str
+    beam_size: int
+    language_probability: float | None = None  # only when the language was detected
+    keep_fillers: bool = True
+    transcribe_s: float = 0.0  # wall time of the transcription, seconds
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def speech_detected(self) -> bool:
+        return bool(self.words)
+
+    @property
+    def real_time_factor(self) -> float | None:
+        """Transcription time over audio duration (below 1 is faster than real time)."""
+        return self.transcribe_s / self.duration_s if self.duration_s > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "language": self.language,
+            "language_probability": self.language_probability,
+            "model_id": self.model_id,
+            "beam_size": self.beam_size,
+            "keep_fillers": self.keep_fillers,
+            "duration_s": round(self.duration_s, 3),
+            "speech_detected": self.speech_detected,
+            "word_count": len(self.words),
+            "transcribe_s": round(self.transcribe_s, 3),
+            "real_time_factor": None if self.real_time_factor is None else round(self.real_time_factor, 4),
+            "notes": list(self.notes),
+            "words": [
+                {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(w).items()} for w in self.words
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Transcript":
+        return cls(
+            words=[Word(**w) for w in data.get("words", [])], duration_s=float(data["duration_s"]),
+            language=data.get("language", "en"), model_id=data.get("model_id", ""),
+            beam_size=int(data.get("beam_size", 5)), language_probability=data.get("language_probability"),
+            keep_fillers=bool(data.get("keep_fillers", True)), transcribe_s=float(data.get("transcribe_s", 0.0)),
+            notes=list(data.get("notes", [])),
+        )
+
+
+def _is_english_only(model_id: str) -> bool:
+    return model_id.endswith(".en")
+
+
+def _segment_is_silence(segment: Any) -> bool:
+    if segment.no_speech_prob > NO_SPEECH_PROB_HARD_MAX:
+        return True
+    return segment.no_speech_prob > NO_SPEECH_PROB_MAX and segment.avg_logprob < AVG_LOGPROB_MIN
+
+
+def transcribe_chunk(
+    model: Any, samples: np.ndarray, *, offset_s: float = 0.0, beam_size: int = 5,
+    language: str | None = "en", keep_fillers: bool = True,
+) -> tuple[list[Word], str, float | None]:
+    """Transcribe one 16 kHz mono chunk; word times are shifted by ``offset_s`` seconds.
+
+    Returns ``(words, language, language_probability)``.
+    """
+    if samples.size == 0 or float(np.max(np.abs(samples))) < DIGITAL_SILENCE_PEAK:
+        return [], language or "en", None
+    segments, info = model.transcribe(
+        samples, language=language, beam_size=beam_size, word_timestamps=True,
+        vad_filter=True, vad_parameters={"min_silence_duration_ms": VAD_MIN_SILENCE_MS},
+        condition_on_previous_text=False, initial_prompt=FILLER_PROMPT if keep_fillers else None,
+    )
+    words: list[Word] = []
+    for segment in segments:
+        if _segment_is_silence(segment):
+            continue
+        for w in segment.words or []:
+            text = w.word.strip()
+            if text:
+                words.append(Word(text, round(offset_s + w.start, 3), round(offset_s + w.end, 3), round(w.probability, 4)))
+    detected_probability = None if language else float(info.language_probability)
+    return words, info.language, detected_probability
+
+
+def transcribe(
+    path_or_array: str | Path | np.ndarray,
+    *,
+    model_id: str | None = None,
+    beam_size: int = 5,
+    language: str | None = "en",
+    keep_fillers: bool = True,
+    progress: bool = False,
+    chunk_s: float = CHUNK_S,
+) -> Transcript:
+    """Transcribe a recording (any container, rate, channels) or a 16 kHz mono float32 array.
+
+    ``language=None`` detects the language (multilingual models only; an English-only model such
+    as ``whisper-tiny.en`` then transcribes as English and says so in ``notes``). Long recordings
+    are processed in chunks of ``chunk_s`` seconds with bounded memory; ``progress`` shows a bar.
+    Silence or noise gives a transcript with no words (``speech_detected`` False), never invented text.
+    """
+    model_id = model_id or default_model_id("stt")
+    if get_spec(model_id).task != "stt":
+        raise InputError(f"model {model_id!r} is not a speech-to-text model")
+    if beam_size < 1 or beam_size > 20:
+        raise InputError(f"beam_size must be between 1 and 20, got {beam_size}")
+    notes: list[str] = []
+    if language is None and _is_english_only(model_id):
+        notes.append(f"{model_id} is English-only: language detection is not possible, transcribed as English")
+        language = "en"
+    model = registry.load(model_id)
+    if isinstance(path_or_array, np.ndarray):
+        total_s = len(path_or_array) / SAMPLE_RATE if path_or_array.ndim == 1 else None
+    else:
+        total_s = probe(path_or_array).duration_s
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=round(total_s or 0, 1) or None, unit="s", desc=f"transcribing ({model_id})")
+    started = time.perf_counter()
+    words: list[Word] = []
+    detected, detected_probability = language or "en", None
+    duration_s = 0.0
+    try:
+        for offset_s, samples in iter_chunks(path_or_array, chunk_s=chunk_s):
+            chunk_words, chunk_language, chunk_probability = transcribe_chunk(
+                model, samples, offset_s=offset_s, beam_size=beam_size, language=language, keep_fillers=keep_fillers,
+            )
+            words.extend(chunk_words)
+            if language is None and chunk_probability is not None and detected_probability is None:
+                detected, detected_probability = chunk_language, chunk_probability
+                language = detected  # keep one language across chunks
+            duration_s = offset_s + len(samples) / SAMPLE_RATE
+            if bar is not None:
+                bar.update(round(len(samples) / SAMPLE_RATE, 1))
+    finally:
+        if bar is not None:
+            bar.close()
+    return Transcript(
+        words=words, duration_s=duration_s, language=detected, model_id=model_id, beam_size=beam_size,
+        language_probability=detected_probability, keep_fillers=keep_fillers,
+        transcribe_s=time.perf_counter() - started, notes=notes,
+    )
