@@ -51,7 +51,7 @@ doctor: setup
 	$(VENV)/bin/workbench doctor
 
 report: setup
-	$(VENV)/bin/workbench report $(if $(SESSION),--import $(SESSION),--sample)
+	$(VENV)/bin/workbench report --setup $(if $(SESSION),--import $(SESSION),--sample)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS); code=$$?; [ $$code -eq 5 ] && { echo "no tests collected"; exit 1; }; exit $$code
