@@ -44,8 +44,21 @@ def pause_threshold_s() -> float:
 
 
 def filler_words() -> frozenset[str]:
-    found = speech_constant(("FILLER_WORDS", "FILLERS", "FILLER_TOKENS"), FALLBACK_FILLERS)
+    found = speech_constant(("FILLED_PAUSES", "FILLER_WORDS", "FILLERS"), FALLBACK_FILLERS)
     return frozenset(str(w).lower() for w in found)
+
+
+def anonymiser(enabled: bool) -> Any:
+    """``workbench.privacy.anonymise.anonymise_text`` when ``enabled`` (None otherwise)."""
+    if not enabled:
+        return None
+    try:
+        from workbench.privacy.anonymise import anonymise_text
+    except ImportError as error:
+        from workbench.errors import InputError
+
+        raise InputError("anonymised reports need workbench.privacy.anonymise, which is not installed") from error
+    return anonymise_text
 
 
 def esc(value: Any) -> str:
@@ -74,7 +87,7 @@ def _word_text(word: dict[str, Any]) -> str:
 
 
 def transcript_html(text: str | None, voice: dict[str, Any] | None = None) -> str:
-    """The answer with fillers highlighted and pauses marked ``⏸ 1.4 s``. Uses the timed words of
+    """The answer with fillers highlighted and pauses marked ``[pause 1.4 s]``. Uses the timed words of
     the voice analysis when present (pauses need times); else marks fillers in the plain text."""
     fillers = filler_words()
     words = words_of(voice or {})
@@ -85,7 +98,7 @@ def transcript_html(text: str | None, voice: dict[str, Any] | None = None) -> st
         for word in words:
             start, end = word.get("start") or word.get("start_s"), word.get("end") or word.get("end_s")
             if previous_end is not None and start is not None and start - previous_end >= threshold:
-                pieces.append(f'<span style="{PAUSE_STYLE}" title="pause">⏸ {start - previous_end:.1f} s</span>')
+                pieces.append(f'<span style="{PAUSE_STYLE}" title="pause">[pause {start - previous_end:.1f} s]</span>')
             pieces.append(_mark(_word_text(word), fillers))
             previous_end = end if end is not None else previous_end
     elif text:
@@ -141,6 +154,27 @@ def feedback_of(scores: dict[str, Any]) -> str | None:
     return None
 
 
+def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) -> str:
+    """The scoring stage's ``{"strengths": [{"point", "quote"}], "improvements": [...]}`` as two lists."""
+    clean = anonymise_text or (lambda text: text)
+    blocks = []
+    for key, title in (("strengths", "What worked"), ("improvements", "What to improve")):
+        items = []
+        for item in feedback.get(key) or []:
+            point = item.get("point") if isinstance(item, dict) else item
+            quote = item.get("quote") if isinstance(item, dict) else None
+            line = esc(clean(str(point)))
+            if quote:
+                line += f' — <q style="color:#57606a">{esc(clean(str(quote)))}</q>'
+            items.append(f"<li>{line}</li>")
+        if items:
+            blocks.append(f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>")
+    source = feedback.get("source")
+    if source:
+        blocks.append(f"<p style='font-size:0.8em;color:#57606a'>feedback source: {esc(source)}</p>")
+    return "".join(blocks)
+
+
 def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text: Any = None) -> str:
     """One answer: question, marked transcript, scores, voice and face figures (plots follow it)."""
     voice = turn.analysis.get("voice") or {}
@@ -157,14 +191,16 @@ def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text
     parts = [f'<div style="{CARD_STYLE}"><h3 style="margin-top:0">{esc(header)}</h3>',
              f"<p><b>Question.</b> {esc(turn.question)}</p>",
              "<p><b>Your answer</b> (<span style='" + FILLER_STYLE + "'>fillers</span> highlighted, "
-             f"<span style='{PAUSE_STYLE}'>⏸</span> pauses):</p>",
+             f"<span style='{PAUSE_STYLE}'>[pause]</span> marked):</p>",
              transcript_html(text, voice)]
     if turn_summary.get("components"):
         parts.append("<h4>Scores</h4>" + table_html(sorted(turn_summary["components"].items()), ("criterion", "score")))
-    feedback = feedback_of(scores) if isinstance(scores, dict) else None
-    if feedback:
-        feedback = anonymise_text(feedback) if anonymise_text is not None else feedback
-        parts.append(f"<h4>Feedback</h4><p>{esc(feedback)}</p>")
+    feedback = scores.get("feedback") if isinstance(scores, dict) else None
+    if isinstance(feedback, dict) and (feedback.get("strengths") or feedback.get("improvements")):
+        parts.append("<h4>Feedback</h4>" + feedback_lists_html(feedback, anonymise_text))
+    elif isinstance(scores, dict) and feedback_of(scores):
+        text = feedback_of(scores)
+        parts.append(f"<h4>Feedback</h4><p>{esc(anonymise_text(text) if anonymise_text else text)}</p>")
     for name, key in (("Voice", "voice"), ("Face", "face")):
         values = turn_summary.get(key) or {}
         if values:

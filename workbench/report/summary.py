@@ -16,7 +16,8 @@ STAGE_KEYS = ("voice", "face", "scores")  # where each stage stores its result i
 OVERALL_KEYS = ("overall", "overall_score", "score")  # names the scoring stage may use for the total
 UNCERTAINTY_KEYS = ("uncertainty", "overall_uncertainty", "ci_half_width", "stderr", "std")
 SERIES_MIN_POINTS = 2  # ours: a list of at least two numbers is a timeline, not a scalar
-TOP_N = 3  # the issue asks for "the three main strengths and improvements"
+TOP_N = 3
+STRENGTH_MIN_SCORE = 60.0  # ours: on the scoring module's 0-100 scale, below this a criterion needs work  # the issue asks for "the three main strengths and improvements"
 NUMBER_DIGITS = 6  # ours: rounding for JSON; enough for scores and seconds, hides float noise
 
 
@@ -177,9 +178,9 @@ def build_summary(session: Session) -> dict[str, Any]:
         "overall_score": _mean(overall_scores),
         "overall_uncertainty": session_uncertainty,
         "components_mean": {name: round(score, NUMBER_DIGITS) for score, name in ranked},
-        "strengths": [name for _, name in ranked[:TOP_N]],
-        "improvements": [name for _, name in ranked[::-1][:TOP_N] if name not in [n for _, n in ranked[:TOP_N]]]
-        if len(ranked) > TOP_N else [name for _, name in ranked[::-1][:1]],
+        "strengths": [name for score, name in ranked[:TOP_N] if score >= STRENGTH_MIN_SCORE],
+        "improvements": [name for score, name in ranked[::-1][:TOP_N] if score < STRENGTH_MIN_SCORE]
+        or [name for _, name in ranked[::-1][:1]],
         "turns": turns,
         "numbers": numbers,
     }
