@@ -198,7 +198,13 @@ class InterviewApp(w.VBox):
         self._ask_current()
 
     def on_recorder_state(self, state: str) -> None:
-        """The browser started recording: mark the turn as being answered (stored)."""
+        """The browser started recording: mark the turn as being answered (stored). Permission
+        refused: say so where the candidate looks, and point to the typed answer."""
+        if state == "denied":
+            message = self.question_view.recorder.error or "the microphone could not be used"
+            self.question_view.show_error(f"{message} (your typed answer works just as well)")
+            self.errors.append(message)
+            return
         if state == "recording" and self.session is not None and self.engine is not None:
             try:
                 self.engine.begin_answer(self.session)
