@@ -139,7 +139,7 @@ def test_recorded_answer_is_transcribed_and_next_question_shown(engine, real_spe
     assert "words/min" in feedback
     stored = engine.store.get(session_id).turns[0]
     assert stored.state == TurnState.ANSWERED and stored.answer_media
-    assert engine.store.media_path(session_id, stored.answer_media).read_bytes() == real_speech_webm
+    assert engine.store.read_media(session_id, stored.answer_media) == real_speech_webm
     assert engine.current_question(app.session).index == 1
     assert "Question 2" in app.question_view.header.value or "Follow-up 2" in app.question_view.header.value
 
@@ -184,3 +184,27 @@ def test_start_panel_rejects_an_empty_mix(engine):
     app.start_panel.types.value = ()
     app.start_panel.start.click()
     assert app.screen == "start" and "question type" in app.start_panel.status.value
+
+
+@pytest.mark.slow
+def test_replay_walks_a_recorded_session_through_the_engine(engine, real_speech_webm):
+    from workbench.session import Session, Turn
+    from workbench.widgets.replay import replay_session
+
+    source = Session(role="software engineer", level="mid", turns=[
+        Turn(index=0, question="Tell me about a bug you fixed.", state=TurnState.ANSWERED, answer_media="turn00.webm",
+             answer_duration_s=9.0),
+        Turn(index=1, question="Why this role?", state=TurnState.ANSWERED,
+             answer_text="I enjoy building tools that help people, and I improved our release process last year."),
+        Turn(index=2, question="Never answered?"),
+    ])
+    engine.store.save(source)
+    engine.store.write_media(source.id, "turn00.webm", real_speech_webm)
+    result = replay_session(engine, source.id, voice=False)
+    assert [r["source"] for r in result.rows] == ["media", "text"]
+    assert "clubs" in result.rows[0]["transcript"].lower() and result.rows[0]["transcription_s"] > 0
+    assert result.rows[1]["transcript"].startswith("I enjoy")
+    assert result.summary["answered"] == 2 and result.session_id != source.id
+    assert engine.store.get(source.id).turns[0].answer_media == "turn00.webm"  # the source is untouched
+    with pytest.raises(InputError, match="no session"):
+        replay_session(engine, "no-such-session")
