@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from workbench.store import SessionStore
 
 SAMPLE_DIR = DATA_DIR_BUNDLED / "sample_session"
 IMPORTER_MODULE = "workbench.interview.importer"
-IMPORTER_FUNCTIONS = ("import_session", "import_folder")  # accepted names of the importer's entry point
+MAX_ID_CHARS = 64  # workbench.session.SESSION_ID_PATTERN allows 64 characters
+IMPORTER_FUNCTIONS = ("import_folder", "import_session")  # accepted names of the importer's entry point
 
 
 def _importer() -> Any:
@@ -44,14 +46,26 @@ def import_folder(folder: Path, *, store: SessionStore | None = None, reuse: boo
     kwargs: dict[str, Any] = {}
     if "store" in accepted:
         kwargs["store"] = store or SessionStore()
-    for flag in ("reuse", "exist_ok", "skip_existing"):
-        if flag in accepted:
-            kwargs[flag] = reuse
+    if reuse and "session_id" in accepted:
+        kwargs["session_id"] = stable_session_id(folder)
     result = function(folder, **kwargs)
     session_id = getattr(result, "id", None) or (result.get("id") if isinstance(result, dict) else result)
     if not isinstance(session_id, str):
         raise InputError(f"the importer returned no session id for {folder}")
     return session_id
+
+
+def stable_session_id(folder: Path) -> str:
+    """The id a folder imports as: the one its questions file names, else one made from the folder's
+    name, so importing the same folder again finds the stored session (resumable batches)."""
+    module = importlib.import_module(IMPORTER_MODULE)
+    declared = None
+    if hasattr(module, "read_questions_file"):
+        declared = getattr(module.read_questions_file(folder), "session_id", None)
+    if declared:
+        return declared
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.")[:MAX_ID_CHARS] or "session"
+    return cleaned if cleaned[0].isalnum() else f"s{cleaned}"[:MAX_ID_CHARS]
 
 
 def import_sample(store: SessionStore | None = None) -> str:
