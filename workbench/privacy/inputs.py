@@ -185,7 +185,10 @@ def _check_image(path: Path, container: str, size: int) -> MediaInfo:
             width, height = image.size  # from the header: cheap, before any pixel is decoded
             _check_resolution(path, width, height)
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        raise InputError(f"{path}: the image declares too many pixels (over {MAX_IMAGE_PIXELS:,}); "
+                         "scale it down") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise InputError(f"{path}: the {container} image is corrupt or truncated ({type(error).__name__})") from error
     return MediaInfo(str(path), "image", container, size, None, width, height, False, True)
 
