@@ -161,6 +161,8 @@ def iter_chunks(source: str | Path | np.ndarray, *, chunk_s: float = CHUNK_S) ->
             buffer, buffered = [joined[cut:]], len(joined) - cut
     if total == 0:
         raise InputError(f"{path.name} holds no decodable audio (zero length or truncated before the first frame)")
+    if total < MIN_DURATION_S * SAMPLE_RATE:
+        raise InputError(f"{path.name} holds only {total / SAMPLE_RATE * 1000:.0f} ms of audio: truncated or empty")
     if buffered:
         yield offset / SAMPLE_RATE, np.concatenate(buffer)
 
@@ -184,7 +186,4 @@ def load_audio(source: str | Path | np.ndarray) -> np.ndarray:
     """
     if isinstance(source, np.ndarray):
         return _check_array(source)
-    samples = np.concatenate([chunk for _, chunk in iter_chunks(source)])
-    if len(samples) < MIN_DURATION_S * SAMPLE_RATE:
-        raise InputError(f"{Path(source).name} holds only {len(samples) / SAMPLE_RATE * 1000:.0f} ms of audio")
-    return samples
+    return np.concatenate([chunk for _, chunk in iter_chunks(source)])
