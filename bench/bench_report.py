@@ -1,0 +1,72 @@
+"""Wall time of a whole report (``workbench report --sample``) and the cost per minute of interview.
+
+Figures: ``sample_report_wall_s`` (the CLI, end to end, environment already set up),
+``long_interview_*`` (an interview of ``INTERVIEW_MIN`` minutes of real speech, Debian
+pocketsphinx-testdata clips joined into answers, reported end to end through the batch runner),
+and ``batch_s_per_interview_min``. Target (issue 7): a 10-minute interview in at most 300 s.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+CARDS_DIR = Path("/usr/share/pocketsphinx/test/data/cards")  # real read speech, 16 kHz
+INTERVIEW_MIN = float(os.environ.get("BENCH_REPORT_INTERVIEW_MIN", "10"))  # issue 7: a 10-minute interview
+ANSWERS = 5  # ours: a typical practice interview
+TARGET_S_FOR_10_MIN = 300.0  # issue 7: at most 5 minutes for a 10-minute interview
+GAP_S = 0.6  # ours: silence between joined clips, like a pause between sentences
+
+
+def _long_interview(folder: Path, minutes: float) -> None:
+    clips = [sf.read(p, dtype="float32") for p in sorted(CARDS_DIR.glob("*.wav"))]
+    rate = clips[0][1]
+    per_answer = int(minutes * 60 * rate / ANSWERS)
+    gap = np.zeros(int(GAP_S * rate), dtype="float32")
+    joined = np.concatenate([np.concatenate([c, gap]) for c, _ in clips])
+    lines = ["role: software engineer", "level: mid", "session_id: bench-long-interview", "turns:"]
+    for i in range(ANSWERS):
+        audio = np.resize(joined, per_answer)
+        sf.write(folder / f"answer{i + 1}.wav", audio, rate)
+        lines += [f"  - question: Tell me about a project you delivered (part {i + 1}).",
+                  f"    answer: answer{i + 1}.wav"]
+    (folder / "questions.yaml").write_text("\n".join(lines) + "\n")
+
+
+def run() -> dict:
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        env = {**os.environ, "WORKBENCH_DATA_DIR": f"{tmp}/data", "WORKBENCH_REPORTS_DIR": f"{tmp}/reports"}
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "workbench", "report", "--sample", "--json"],
+                              env=env, capture_output=True, text=True, check=False)
+        results["sample_report_wall_s"] = round(time.perf_counter() - started, 1)
+        results["sample_report_ok"] = done.returncode == 0
+        if done.returncode:
+            results["sample_report_error"] = (done.stdout + done.stderr).strip().splitlines()[-1:]
+
+        root = Path(tmp) / "batch" / "long"
+        root.mkdir(parents=True)
+        _long_interview(root, INTERVIEW_MIN)
+        script = ("from workbench.report.batch import run_batch; import json, sys; "
+                  "r = run_batch(sys.argv[1], progress=False); print(json.dumps(r.to_json()))")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", script, str(root.parent)], env=env,
+                              capture_output=True, text=True, check=False)
+        wall_s = time.perf_counter() - started
+        results["long_interview_min"] = INTERVIEW_MIN
+        results["long_interview_wall_s"] = round(wall_s, 1)
+        results["long_interview_ok"] = '"failed": []' in done.stdout
+        if not results["long_interview_ok"]:
+            results["long_interview_error"] = (done.stdout + done.stderr).strip()[-400:]
+        results["batch_s_per_interview_min"] = round(wall_s / INTERVIEW_MIN, 1)
+        results["projected_10_min_interview_s"] = round(wall_s / INTERVIEW_MIN * 10, 1)
+        results["target_10_min_interview_s"] = TARGET_S_FOR_10_MIN
+        results["meets_target"] = results["projected_10_min_interview_s"] <= TARGET_S_FOR_10_MIN
+    return results
