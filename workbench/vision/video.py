@@ -21,6 +21,7 @@ MAX_IMAGE_PIXELS = 100_000_000  # ours: ~10k x 10k; refuse bigger stills before 
 MAX_VIDEO_DURATION_S = 3 * 3600.0  # ours: a very long recording is analysed up to this point, then flagged
 DEFAULT_FPS = 10.0  # frames per second sampled from a video (the default)
 MAX_FPS = 60.0  # ours: above this, sampling would only repeat frames of a webcam stream
+SAMPLING_TOLERANCE = 0.25  # ours, fraction of the sampling period: absorbs pts rounded to the container's ms
 
 
 @dataclass
@@ -166,6 +167,7 @@ def iter_video_frames(
     file = _existing(path)
     info = info if info is not None else VideoInfo(path=str(file))
     period_s = 1.0 / fps
+    tolerance_s = SAMPLING_TOLERANCE * period_s
     next_t_s = 0.0
     first_t_s: float | None = None
     with _open(file) as container:
@@ -184,9 +186,9 @@ def iter_video_frames(
                 if t_s > max_duration_s:
                     info.warnings.append(f"video longer than {max_duration_s:g} s: analysed the first part only")
                     break
-                if t_s + 1e-6 < next_t_s:
+                if t_s + tolerance_s < next_t_s:
                     continue
-                while next_t_s <= t_s + 1e-6:
+                while next_t_s <= t_s + tolerance_s:
                     next_t_s += period_s
                 width, height = _scaled_size(frame.width, frame.height, max_side_px)
                 rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
