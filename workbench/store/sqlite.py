@@ -123,7 +123,7 @@ class SessionStore(MediaMixin):
         with self._connect() as db:
             ids = [r[0] for r in db.execute("SELECT id FROM sessions")]
         for session_id in ids:
-            self.save(self.get(session_id), _audit=False)
+            self.save(self.get(session_id), _audit=False, _rewrite_all=True)
         with self._connect() as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
@@ -140,13 +140,15 @@ class SessionStore(MediaMixin):
     def _turn_context(session_id: str, index: int) -> str:
         return f"turn:{session_id}:{index}"
 
-    def _old_turn_states(self, db: sqlite3.Connection, session_id: str) -> dict[int, str]:
+    def _old_turns(self, db: sqlite3.Connection, session_id: str) -> dict[int, dict]:
         rows = db.execute("SELECT idx, body FROM turns WHERE session_id = ?", (session_id,))
-        return {idx: self._decode(body, self._turn_context(session_id, idx)).get("state", "planned")
-                for idx, body in rows}
+        return {idx: self._decode(body, self._turn_context(session_id, idx)) for idx, body in rows}
+
+    def _old_turn_states(self, db: sqlite3.Connection, session_id: str) -> dict[int, str]:
+        return {idx: turn.get("state", "planned") for idx, turn in self._old_turns(db, session_id).items()}
 
     # --- sessions -------------------------------------------------------------------------
-    def save(self, session: Session, *, _audit: bool = True) -> Session:
+    def save(self, session: Session, *, _audit: bool = True, _rewrite_all: bool = False) -> Session:
         now = self.clock()
         with self._lock, self._connect() as db:
             old = db.execute("SELECT body FROM sessions WHERE id = ?", (session.id,)).fetchone()
@@ -156,7 +158,8 @@ class SessionStore(MediaMixin):
                     merged = dict(stored["media_discarded"])
                     merged.update(session.settings.get("media_discarded", {}))
                     session.settings["media_discarded"] = merged
-            old_states = self._old_turn_states(db, session.id) if old is not None else {}
+            old_turns = self._old_turns(db, session.id) if old is not None else {}
+            old_states = {idx: t.get("state", "planned") for idx, t in old_turns.items()}
             body = session.to_json()
             turns = body.pop("turns")
             db.execute(
@@ -166,11 +169,11 @@ class SessionStore(MediaMixin):
                  now.isoformat(timespec="seconds")),
             )
             db.execute("DELETE FROM turns WHERE session_id = ? AND idx >= ?", (session.id, len(turns)))
-            db.executemany(
+            db.executemany(  # only turns that changed: a fresh nonce would rewrite every page otherwise
                 "INSERT INTO turns(session_id, idx, body) VALUES (?, ?, ?) "
                 "ON CONFLICT(session_id, idx) DO UPDATE SET body = excluded.body",
                 [(session.id, t["index"], self._encode(t, self._turn_context(session.id, t["index"])))
-                 for t in turns],
+                 for t in turns if _rewrite_all or old_turns.get(t["index"]) != t],
             )
         if _audit:
             if old is None:
