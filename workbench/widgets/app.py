@@ -248,6 +248,7 @@ class InterviewApp(w.VBox):
         self.feedback[turn_index] = shown
         self.question_view.show_feedback(**shown)
         self.timings.append({"submit_s": submitted - received})
+        self.question_view.show_working("The interviewer is choosing the next question…")
         started_next = time.perf_counter()
         upcoming = self.engine.next_question(self.session)
         self.timings[-1]["next_question_s"] = time.perf_counter() - started_next
