@@ -208,3 +208,29 @@ def test_replay_walks_a_recorded_session_through_the_engine(engine, real_speech_
     assert engine.store.get(source.id).turns[0].answer_media == "turn00.webm"  # the source is untouched
     with pytest.raises(InputError, match="no session"):
         replay_session(engine, "no-such-session")
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_notebook_10_replays_the_bundled_sample(tmp_path, monkeypatch):
+    """papermill runs the notebook headless in replay mode (the default) over the bundled sample."""
+    import json
+
+    import nbformat
+    import papermill
+
+    from workbench.config import NOTEBOOKS_DIR
+
+    out_dir = tmp_path / "out"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "userdata"))  # the kernel inherits it
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / "10_live_interview.ipynb"), str(tmp_path / "out.ipynb"),
+        parameters={"LLM_ID": "none", "VOICE": False, "OUTPUT_DIR": str(out_dir)},
+        cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+    )
+    result = json.loads((out_dir / "live_interview.json").read_text())
+    assert result["source_id"] and result["summary"]["answered"] == len(result["rows"]) >= 2
+    assert all(row["source"] == "media" and len(row["transcript"].split()) >= 5 for row in result["rows"])
+    assert all(row["transcription_s"] > 0 for row in result["rows"])
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
