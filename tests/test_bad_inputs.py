@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -225,4 +226,30 @@ def test_cli_bad_arguments_and_wrong_key_leave_data_intact(corpus):
     assert missing_key_file.returncode == 6 and "is missing" in missing_key_file.stdout
     ok = run("purge", "--dry-run", "--json")
     assert ok.returncode == 0 and json.loads(ok.stdout)["purged_count"] == 0
+    assert _fingerprint(corpus["store"], corpus["session_id"]) == corpus["fingerprint"]
+
+
+CLI_CASES = [  # (argv, expected exit code, regex on the one-line JSON error)
+    (["session", "show", "../../etc/passwd", "--json"], 2, r"invalid session id"),
+    (["session", "delete", "..", "--json"], 2, r"invalid session id"),
+    (["session", "import", "{missing}", "--json"], 2, r"not a folder"),
+    (["session", "import", "{data_dir}", "--json"], 2, r"no questions.yaml"),
+    (["transcribe", "{random}", "--json"], 2, r"corrupt|cannot read"),
+    (["transcribe", "{empty}", "--json"], 2, r"empty"),
+    (["face", "{script}", "--json"], 2, r"not a readable video or image"),
+]
+
+
+@pytest.mark.parametrize("argv,code,message", CLI_CASES, ids=[" ".join(c[0][:3]) for c in CLI_CASES])
+def test_cli_bad_input(corpus, capsys, argv, code, message):
+    """The other engineers' CLI entry points (session, transcribe, face) with bad input: one line of
+    JSON error, a non-zero exit, no traceback, stored data intact."""
+    from workbench.cli import main
+
+    names = {"missing": str(corpus["data_dir"] / "no-such-folder"), "data_dir": str(corpus["data_dir"]),
+             **{k: str(v) for k, v in corpus["files"].items()}}
+    assert main([a.format(**names) for a in argv]) == code
+    out, err = capsys.readouterr()
+    error = json.loads(out.strip().splitlines()[-1])["error"]
+    assert re.search(message, error) and "Traceback" not in err and "\n" not in error
     assert _fingerprint(corpus["store"], corpus["session_id"]) == corpus["fingerprint"]
