@@ -16,3 +16,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 __version__ = "0.1.0"
+
+# The package itself refuses outbound connections (loopback stays open) from the moment it is
+# imported: in the CLI, the notebooks, the widgets and any script. WORKBENCH_ALLOW_NETWORK=1 lifts it.
+from workbench.offline import block_network as _block_network  # noqa: E402
+
+_block_network()
