@@ -72,7 +72,9 @@ def generate_question(
     example = random.Random(seed).choice(candidates)
     if llm is None:
         return _from_bank(example)
-    topic = " ".join([normalise_role(role), qtype, example.competency, " ".join(example.concepts),
+    role_vocabulary = " ".join(f"{q.text} {q.competency} {' '.join(q.concepts)}"
+                               for q in bank.filter(role) if normalise_role(role) in q.roles)
+    topic = " ".join([normalise_role(role), qtype, role_vocabulary,
                       (job_description or "")[: prompts.MAX_PROMPT_JD_CHARS]])
     rejected: list[str] = []
     for attempt in range(GENERATE_ATTEMPTS):
