@@ -25,6 +25,11 @@ NO_SPEECH_PROB_MAX = 0.6  # Whisper's own no_speech_threshold (openai/whisper tr
 AVG_LOGPROB_MIN = -1.0  # Whisper's own logprob_threshold: with the above, a segment is silence
 NO_SPEECH_PROB_HARD_MAX = 0.9  # ours: above this a segment is dropped whatever its log-probability
 DIGITAL_SILENCE_PEAK = 1e-3  # ours: a chunk whose peak is under -60 dBFS holds no speech; skip it
+TRAILING_WORD_PROB_MAX = 0.15  # ours: a segment's last word this unlikely and this short is invented
+TRAILING_WORD_MAX_S = 0.12  # ours: ("Thanks.", "here." seen after real speech with the filler prompt)
+FILLER_PASS_BEAM_SIZE = 1  # ours: the filler pass is greedy, to keep its cost low
+FILLED_PAUSE_TOKENS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm"})
+FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed is the same one
 VAD_MIN_SILENCE_MS = 500  # ours: Silero VAD splits speech at silences of 0.5 s (its default is 2 s)
 
 
@@ -101,29 +106,64 @@ def _segment_is_silence(segment: Any) -> bool:
     return segment.no_speech_prob > NO_SPEECH_PROB_MAX and segment.avg_logprob < AVG_LOGPROB_MIN
 
 
+def _invented_tail(word: Any) -> bool:
+    """Whisper's habit of closing a segment with a short, improbable word that nobody said."""
+    return word.probability < TRAILING_WORD_PROB_MAX and (word.end - word.start) <= TRAILING_WORD_MAX_S
+
+
+def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int, language: str | None,
+            prompt: str | None) -> tuple[list[Word], Any]:
+    segments, info = model.transcribe(
+        samples, language=language, beam_size=beam_size, word_timestamps=True,
+        vad_filter=True, vad_parameters={"min_silence_duration_ms": VAD_MIN_SILENCE_MS},
+        condition_on_previous_text=False, initial_prompt=prompt,
+    )
+    words: list[Word] = []
+    for segment in segments:
+        if _segment_is_silence(segment):
+            continue
+        seg_words = [w for w in (segment.words or []) if w.word.strip()]
+        while seg_words and _invented_tail(seg_words[-1]):
+            seg_words.pop()
+        for w in seg_words:
+            words.append(Word(w.word.strip(), round(float(offset_s + w.start), 3), round(float(offset_s + w.end), 3),
+                              round(float(w.probability), 4)))
+    return words, info
+
+
+def _is_filled_pause(text: str) -> bool:
+    return text.lower().strip(" ,.?!;:-") in FILLED_PAUSE_TOKENS
+
+
+def merge_fillers(words: list[Word], verbatim: list[Word]) -> list[Word]:
+    """Insert the filled pauses of the verbatim pass into the plain transcript where it has none."""
+    merged = list(words)
+    for filler in (w for w in verbatim if _is_filled_pause(w.text)):
+        if any(_is_filled_pause(w.text) and abs(w.start_s - filler.start_s) < FILLER_MERGE_S for w in merged):
+            continue
+        merged.append(filler)
+    merged.sort(key=lambda w: (w.start_s, w.end_s))
+    return merged
+
+
 def transcribe_chunk(
     model: Any, samples: np.ndarray, *, offset_s: float = 0.0, beam_size: int = 5,
     language: str | None = "en", keep_fillers: bool = True,
 ) -> tuple[list[Word], str, float | None]:
     """Transcribe one 16 kHz mono chunk; word times are shifted by ``offset_s`` seconds.
 
+    With ``keep_fillers``, a second greedy pass with ``FILLER_PROMPT`` finds the "um"/"uh" that the
+    plain pass drops; only its filled pauses are merged (the prompt makes Whisper invent closing
+    words such as "thank you" on short clips, so its other words are not trusted).
     Returns ``(words, language, language_probability)``.
     """
     if samples.size == 0 or float(np.max(np.abs(samples))) < DIGITAL_SILENCE_PEAK:
         return [], language or "en", None
-    segments, info = model.transcribe(
-        samples, language=language, beam_size=beam_size, word_timestamps=True,
-        vad_filter=True, vad_parameters={"min_silence_duration_ms": VAD_MIN_SILENCE_MS},
-        condition_on_previous_text=False, initial_prompt=FILLER_PROMPT if keep_fillers else None,
-    )
-    words: list[Word] = []
-    for segment in segments:
-        if _segment_is_silence(segment):
-            continue
-        for w in segment.words or []:
-            text = w.word.strip()
-            if text:
-                words.append(Word(text, round(offset_s + w.start, 3), round(offset_s + w.end, 3), round(w.probability, 4)))
+    words, info = _decode(model, samples, offset_s=offset_s, beam_size=beam_size, language=language, prompt=None)
+    if keep_fillers and words:
+        verbatim, _ = _decode(model, samples, offset_s=offset_s, beam_size=FILLER_PASS_BEAM_SIZE,
+                              language=info.language, prompt=FILLER_PROMPT)
+        words = merge_fillers(words, verbatim)
     detected_probability = None if language else float(info.language_probability)
     return words, info.language, detected_probability
 
