@@ -1,6 +1,6 @@
 """The live notebook in a real browser: JupyterLab on 127.0.0.1 (random port, a token) driven by
 Debian's Chromium through Playwright (never a downloaded browser), with a fake microphone that
-plays real recorded speech. Starts an interview, records an answer, checks that the transcript
+plays real recorded speech. Starts an interview with the camera on, records an answer, checks that the transcript
 and the next question appear, measures stop -> next question, and saves a screenshot."""
 from __future__ import annotations
 
@@ -101,6 +101,17 @@ def jupyter(workdir):
     log.close()
 
 
+def _accept_kernel_dialog(page, wait_ms: int = 3000) -> None:
+    """JupyterLab sometimes asks which kernel to use (when kernelspecs load late): take the default."""
+    select = page.locator(".jp-Dialog button:has-text('Select')")
+    try:
+        select.wait_for(state="visible", timeout=wait_ms)
+    except Exception:  # noqa: BLE001 - no dialog: nothing to do
+        return
+    select.click()
+    page.wait_for_selector(".jp-Dialog", state="detached", timeout=10_000)
+
+
 def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
     from playwright.sync_api import sync_playwright
 
@@ -121,12 +132,15 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
             page.wait_for_selector(".jp-Notebook", timeout=SERVER_START_S * 1000)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                    timeout=KERNEL_READY_S * 1000)
+            _accept_kernel_dialog(page)
             page.click("text=Run", timeout=10_000)
             page.click("text=Run All Cells", timeout=10_000)
+            _accept_kernel_dialog(page)
 
             start = page.locator("button:has-text('Start interview')")
             start.wait_for(timeout=KERNEL_READY_S * 1000)
             # the recorder's ESM is inline in the Python class: the front end loads with no internet
+            page.locator("label:has-text('Record camera too')").locator("input").check()  # fake camera too
             start.click()
             question = page.locator(".wb-question")
             question.wait_for(timeout=NEXT_QUESTION_S * 1000)
@@ -138,6 +152,7 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
             assert "Record" in record.inner_text()
             record.click()
             page.wait_for_selector(".wb-recorder-button[data-state='recording']", timeout=15_000)
+            page.wait_for_selector("video.wb-recorder-preview", state="visible", timeout=5_000)  # camera preview
             page.wait_for_timeout(ANSWER_S * 1000)
             stopped_at = time.perf_counter()
             record.click()  # Stop
@@ -152,6 +167,7 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
             transcript = page.locator(".wb-transcript").inner_text()
             header = page.locator(".wb-question").locator("xpath=preceding::b[1]").inner_text()
             errors = page.locator(".wb-error").all_inner_texts()
+            stored = list((workdir / "userdata" / "media").rglob("turn00.*"))
         except Exception:
             page.screenshot(path=str(shots / "live_interview_failure.png"), full_page=True)
             print("\n".join(console[-40:]))
@@ -166,3 +182,4 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
     assert "clubs" in transcript.lower()  # the fake microphone's real speech, transcribed
     assert "2" in header  # question (or follow-up) number 2 is on screen
     assert stop_to_next_question_s < NEXT_QUESTION_S
+    assert stored and stored[0].stat().st_size > 10_000  # the recording (audio + fake camera) was kept
