@@ -89,7 +89,9 @@ def transcribe_samples(audio, *, model_id: str | None = None) -> str:
     except ImportError:
         transcribe = None
     if transcribe is not None:
-        return transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE).text.strip()
+        # keep_fillers=False skips the speech module's second (filler) pass: live feedback must be fast;
+        # the report's voice analysis counts um/uh properly (Whisper drops many of them here).
+        return transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False).text.strip()
     from workbench.models import registry
 
     model = registry.load(model_id) if model_id else registry.load_default("stt")
