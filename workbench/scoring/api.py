@@ -1,0 +1,141 @@
+"""The public scoring API: ``score_answer``, ``score_session``, ``score_roleplay``."""
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.config import DEFAULT_SEED
+from workbench.errors import InputError
+from workbench.scoring import overall as overall_mod
+from workbench.scoring.communication import score_communication
+from workbench.scoring.coverage import score_coverage
+from workbench.scoring.delivery import score_delivery
+from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
+from workbench.scoring.prepared import prepare
+from workbench.scoring.relevance import score_relevance
+from workbench.scoring.specificity import score_specificity
+from workbench.scoring.structure import score_structure
+
+RATING_SD_TO_POINTS = 25.0  # a 1-5 rating spans 100 points in 4 steps of 25
+MAX_QUESTION_CHARS = 2_000  # ours: a question longer than this is not a question
+
+
+@dataclass
+class AnswerScores:
+    """One answer's scores. ``components``: name -> {score 0-100, weight, evidence, reasons, details}."""
+
+    overall: float
+    uncertainty: float
+    band: str
+    components: dict[str, dict[str, Any]]
+    feedback: dict[str, Any] | None
+    flags: list[str]
+    reasons: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def score_answer(question: str, answer: str | None, *, concepts: list[str] | None = None,
+                 role: str | None = None, voice: dict | None = None, face: dict | None = None,
+                 llm_feedback: bool = True, use_delivery: bool = True, seed: int = DEFAULT_SEED,
+                 judge_repeats: int = 1) -> AnswerScores:
+    """Score one answer to ``question``.
+
+    ``concepts``: what a good answer covers (enables coverage). ``voice``/``face``: metrics dicts from
+    the voice and face stages (optional). ``llm_feedback``: ask the local LLM for written feedback
+    (slow; never changes the numbers). Same inputs give identical numbers.
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("a question is needed to score an answer (--question)")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(question)} characters; at most {MAX_QUESTION_CHARS}")
+    if answer is not None and not isinstance(answer, str):
+        raise InputError(f"the answer must be text, got {type(answer).__name__}")
+    guard = check_answer(answer)
+    prepared = prepare(question.strip(), guard.clean_text, concepts)
+    components: dict[str, dict | None] = {
+        "relevance": score_relevance(prepared),
+        "coverage": score_coverage(prepared),
+        "structure": score_structure(prepared),
+        "specificity": score_specificity(prepared),
+        "communication": score_communication(prepared, voice),
+        "delivery": score_delivery(face) if use_delivery else None,
+    }
+    components = {k: v for k, v in components.items() if v is not None}
+    feedback = None
+    if llm_feedback and not (set(guard.flags) & BLOCKING_FLAGS):
+        from workbench.scoring.feedback import llm_feedback as ask_llm
+
+        feedback = ask_llm(question, guard.clean_text, components, role=role, seed=seed,
+                           repeats=judge_repeats)
+    elif llm_feedback:
+        from workbench.scoring.feedback import rule_feedback
+
+        feedback = rule_feedback(components)
+    judge_spread = RATING_SD_TO_POINTS * (feedback or {}).get("judge_rating_sd", 0.0)
+    combined = overall_mod.combine(components, flags=guard.flags, word_count=prepared.word_count,
+                                   judge_spread=judge_spread)
+    for name, comp in components.items():
+        comp["weight"] = combined["weights"].get(name, 0.0)
+    return AnswerScores(
+        overall=combined["overall"], uncertainty=combined["uncertainty"], band=combined["band"],
+        components=components, feedback=feedback, flags=list(guard.flags),
+        reasons=list(guard.reasons) + combined["notes"],
+        details={"word_count": guard.word_count, "band_range": combined["band_range"],
+                 "relevance_gate": combined["relevance_gate"], "role": role, "seed": seed,
+                 "ignored_sentences": guard.injected_sentences,
+                 "voice_used": bool(voice), "face_used": "delivery" in components},
+    )
+
+
+def score_session(session_id: str, *, store=None, llm_feedback: bool = True, progress: bool = True) -> dict:
+    """Score every answered turn of a stored session, write ``turn.analysis["scores"]``, save,
+    and return an overview: per-turn overall, uncertainty and band, the mean and its uncertainty."""
+    from workbench.store import SessionStore
+
+    store = store or SessionStore()
+    session = store.get(session_id)
+    rows = []
+    for turn in session.turns:
+        if not (turn.answer_text or "").strip() and turn.state.value not in ("answered", "analysed"):
+            continue
+        if progress:
+            print(f"scoring turn {turn.index} ...", file=sys.stderr, flush=True)
+        scores = score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
+                              role=session.role, voice=turn.analysis.get("voice"),
+                              face=turn.analysis.get("face"), llm_feedback=llm_feedback)
+        turn.analysis["scores"] = scores.to_json()
+        store.save_turn(session.id, turn)
+        rows.append({"turn": turn.index, "question": turn.question, "overall": scores.overall,
+                     "uncertainty": scores.uncertainty, "band": scores.band, "flags": scores.flags})
+    roleplay = None
+    if session.mode == "roleplay" and session.settings.get("card"):
+        from workbench.scoring.rubric_oet import score_roleplay
+
+        transcript = [{"speaker": "candidate", "text": t.answer_text or ""} for t in session.turns]
+        roleplay = score_roleplay(transcript, session.settings["card"])
+        session.settings["roleplay_scores"] = roleplay
+        store.save(session)
+    overview = session_overview(rows)
+    overview.update({"session_id": session.id, "turns": rows, "roleplay": roleplay})
+    return overview
+
+
+def session_overview(rows: list[dict]) -> dict:
+    """Mean overall score of scored turns with its uncertainty (turn uncertainties and spread combined)."""
+    import math
+    import statistics
+
+    if not rows:
+        return {"overall_mean": None, "overall_uncertainty": None, "band": None, "turns_scored": 0}
+    values = [r["overall"] for r in rows]
+    mean = statistics.fmean(values)
+    n = len(values)
+    measurement = math.sqrt(sum(r["uncertainty"] ** 2 for r in rows)) / n
+    sampling = statistics.stdev(values) / math.sqrt(n) if n > 1 else 0.0
+    return {"overall_mean": round(mean, 1),
+            "overall_uncertainty": round(math.sqrt(measurement ** 2 + sampling ** 2), 1),
+            "band": overall_mod.band(mean), "turns_scored": n}

@@ -1,0 +1,46 @@
+"""Delivery: eye contact and expressiveness from the face metrics, shown and weighted lightly.
+
+Camera-based measures depend on the camera's position, lighting, culture and disability as much
+as on the candidate, so delivery weighs little in the overall score (see ``overall.WEIGHTS``) and
+can be switched off (``score_answer(..., use_delivery=False)``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from workbench.scoring.prepared import component, ramp
+
+EYE_CONTACT_GOOD = 0.6  # ours: looking at the camera 60% of the time reads as engaged
+EYE_CONTACT_POOR = 0.2  # ours
+EXPRESSIVENESS_GOOD = 0.3  # ours, on the face engineer's 0-1 expressiveness scale
+EXPRESSIVENESS_POOR = 0.05  # ours: a nearly still face
+MIN_FACE_VISIBLE_RATIO = 0.5  # ours: with the face visible in under half the frames, nothing is scored
+
+
+def score_delivery(face: dict[str, Any] | None) -> dict | None:
+    """Delivery 0-100 from ``face`` (keys read: ``eye_contact_ratio``, ``expressiveness``,
+    ``face_visible_ratio``), or None when there is nothing usable."""
+    if not isinstance(face, dict):
+        return None
+    visible = face.get("face_visible_ratio")
+    if isinstance(visible, (int, float)) and visible < MIN_FACE_VISIBLE_RATIO:
+        return component(0.0, reasons=[f"face visible in only {visible:.0%} of frames: delivery not scored"],
+                         details={"face_visible_ratio": visible, "scored": False})
+    parts, reasons = {}, []
+    eye = face.get("eye_contact_ratio")
+    if isinstance(eye, (int, float)) and 0 <= eye <= 1:
+        parts["eye_contact"] = ramp(eye, EYE_CONTACT_POOR, EYE_CONTACT_GOOD)
+        if eye < EYE_CONTACT_GOOD:
+            reasons.append(f"eye contact {eye:.0%} of the time (aim for {EYE_CONTACT_GOOD:.0%})")
+    expressive = face.get("expressiveness")
+    if isinstance(expressive, (int, float)) and expressive >= 0:
+        parts["expressiveness"] = ramp(expressive, EXPRESSIVENESS_POOR, EXPRESSIVENESS_GOOD)
+        if expressive < EXPRESSIVENESS_GOOD:
+            reasons.append("little facial expression")
+    if not parts:
+        return None
+    return component(100 * float(np.mean(list(parts.values()))), reasons=reasons,
+                     details={"eye_contact_ratio": eye, "expressiveness": expressive, "scored": True,
+                              "parts": {k: round(v, 3) for k, v in parts.items()}})

@@ -1,0 +1,91 @@
+"""The overall score 0-100: a weighted mean of the components, gated by relevance, with caps for
+unusable input, a penalty for injected instructions, an uncertainty and a band.
+
+Every weight and threshold here is ours (set on the calibration half of the validity set and
+checked on the held-out half); none comes from the LLM.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+WEIGHTS = {  # ours: content first, delivery last
+    "relevance": 0.25,
+    "coverage": 0.20,
+    "structure": 0.15,
+    "specificity": 0.15,
+    "communication": 0.20,
+    "delivery": 0.05,
+}
+RELEVANCE_FULL_CREDIT = 50.0  # ours: at relevance >= 50 the other components count in full; below,
+# they are scaled by relevance/50, so a polished answer to another question cannot score well
+RELEVANCE_GATE_FLOOR = 0.1  # ours
+BLOCKED_CAP = 10.0  # ours: empty, non-English, code, emoji-only or filler-only answers score at most 10
+TOO_SHORT_CAP = 30.0  # ours: under MIN_WORDS words an answer cannot be better than "needs work"
+INJECTION_PENALTY = 15.0  # ours: points taken off when an answer addresses the grader
+BANDS = ((80.0, "strong"), (60.0, "good"), (40.0, "developing"), (0.0, "needs work"))  # ours
+SHORT_EVIDENCE_WORDS = 60  # ours: below this, uncertainty grows (little text to judge)
+SHORT_EVIDENCE_UNCERTAINTY = 8.0  # ours: points added at zero words, shrinking linearly to 0
+MIN_UNCERTAINTY = 2.0  # ours: no score here is more precise than this
+
+
+def band(score: float) -> str:
+    """The band name for a 0-100 score (see ``BANDS``)."""
+    return next(name for low, name in BANDS if score >= low)
+
+
+def combine(components: dict[str, dict], *, flags: list[str], word_count: int,
+            judge_spread: float = 0.0) -> dict:
+    """Overall score, uncertainty (points, about one standard deviation) and band.
+
+    ``components``: name -> component dict with ``score``; a component whose ``details.scored`` is
+    False is shown but not counted. Weights of absent components are redistributed.
+    ``judge_spread``: the standard deviation of repeated LLM judgements, if any (adds to uncertainty).
+    """
+    from workbench.scoring.guards import BLOCKING_FLAGS
+
+    used = {k: v for k, v in components.items()
+            if k in WEIGHTS and v is not None and v.get("details", {}).get("scored", True) is not False}
+    total_weight = sum(WEIGHTS[k] for k in used)
+    relevance = used.get("relevance", {}).get("score", 0.0)
+    gate = max(RELEVANCE_GATE_FLOOR, min(1.0, relevance / RELEVANCE_FULL_CREDIT))
+    weights, raw = {}, 0.0
+    for name, comp in used.items():
+        weights[name] = WEIGHTS[name] / total_weight if total_weight else 0.0
+        factor = 1.0 if name == "relevance" else gate
+        raw += weights[name] * comp["score"] * factor
+    notes = []
+    if gate < 1.0:
+        notes.append(f"relevance {relevance:.0f} < {RELEVANCE_FULL_CREDIT:.0f}: other components scaled by {gate:.2f}")
+    score = raw
+    if set(flags) & BLOCKING_FLAGS:
+        score = min(score, BLOCKED_CAP)
+        notes.append(f"capped at {BLOCKED_CAP:.0f}: {', '.join(sorted(set(flags) & BLOCKING_FLAGS))}")
+    if "too_short" in flags:
+        score = min(score, TOO_SHORT_CAP)
+        notes.append(f"capped at {TOO_SHORT_CAP:.0f}: too short")
+    if "injection_detected" in flags:
+        score = max(0.0, score - INJECTION_PENALTY)
+        notes.append(f"-{INJECTION_PENALTY:.0f}: instructions to the grader")
+    scores = np.array([c["score"] for c in used.values()], dtype=float)
+    w = np.array([weights[k] for k in used], dtype=float)
+    if len(scores) > 1:  # weighted spread of the components, as a standard error of the weighted mean
+        mean = float(np.sum(w * scores))
+        spread = math.sqrt(float(np.sum(w * (scores - mean) ** 2)) / len(scores))
+    else:
+        spread = 0.0
+    short = SHORT_EVIDENCE_UNCERTAINTY * max(0.0, 1 - word_count / SHORT_EVIDENCE_WORDS)
+    uncertainty = max(MIN_UNCERTAINTY, math.sqrt(spread ** 2 + short ** 2 + judge_spread ** 2))
+    score = round(float(np.clip(score, 0, 100)), 1)
+    uncertainty = round(uncertainty, 1)
+    low, high = max(0.0, score - uncertainty), min(100.0, score + uncertainty)
+    return {
+        "overall": score,
+        "uncertainty": uncertainty,
+        "band": band(score),
+        "band_range": sorted({band(low), band(score), band(high)}, key=[b for _, b in BANDS].index),
+        "weights": {k: round(v, 4) for k, v in weights.items()},
+        "relevance_gate": round(gate, 3),
+        "notes": notes,
+    }

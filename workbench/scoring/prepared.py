@@ -1,0 +1,74 @@
+"""One pass of the heavy language work per answer, shared by every component:
+the spaCy parse, the sentences, and one batched embedding call for question, concepts and sentences."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from workbench.scoring.nlp import embed, parse, words
+
+MAX_EMBEDDED_SENTENCES = 80  # ours: caps embedding time on very long answers (~25 ms per 12 sentences)
+MIN_SENTENCE_WORDS = 3  # ours: shorter fragments ("Yes.", "So.") carry no content to embed
+
+
+@dataclass
+class PreparedAnswer:
+    """An answer parsed and embedded once. Vectors are unit length (cosine = dot product)."""
+
+    question: str
+    text: str
+    concepts: list[str]
+    doc: Any  # spaCy Doc
+    sentences: list[str]  # content sentences, in order
+    word_tokens: list[str]
+    question_vec: np.ndarray  # (384,)
+    answer_vec: np.ndarray  # (384,)
+    sentence_vecs: np.ndarray  # (n_sentences, 384)
+    concept_vecs: np.ndarray  # (n_concepts, 384)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.word_tokens)
+
+
+def prepare(question: str, text: str, concepts: list[str] | None = None) -> PreparedAnswer:
+    """Parse ``text`` with spaCy and embed question, concepts, whole answer and each sentence."""
+    concepts = [c.strip() for c in (concepts or []) if c and c.strip()]
+    doc = parse(text)
+    sentences = [s.text.strip() for s in doc.sents if len(words(s.text)) >= MIN_SENTENCE_WORDS]
+    sentences = sentences[:MAX_EMBEDDED_SENTENCES]
+    batch = [question or "", text or ""] + concepts + sentences
+    vectors = embed(batch)
+    n_c = len(concepts)
+    return PreparedAnswer(
+        question=question or "",
+        text=text,
+        concepts=concepts,
+        doc=doc,
+        sentences=sentences,
+        word_tokens=words(text),
+        question_vec=vectors[0],
+        answer_vec=vectors[1],
+        concept_vecs=vectors[2:2 + n_c],
+        sentence_vecs=vectors[2 + n_c:],
+    )
+
+
+def component(score: float, *, evidence: list[str] | None = None, reasons: list[str] | None = None,
+              details: dict | None = None) -> dict:
+    """The common shape of a component result (score 0-100, rounded for stable output)."""
+    return {
+        "score": round(float(np.clip(score, 0.0, 100.0)), 1),
+        "evidence": evidence or [],
+        "reasons": reasons or [],
+        "details": details or {},
+    }
+
+
+def ramp(value: float, low: float, high: float) -> float:
+    """0 at ``low``, 1 at ``high``, linear between (works for low > high too)."""
+    if high == low:
+        return float(value >= high)
+    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
