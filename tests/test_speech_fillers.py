@@ -79,3 +79,8 @@ def test_scripted_fillers_are_found_at_known_times():
     assert hits + misses >= 2
     assert hits / (hits + misses) >= 0.5  # eval-speech measured about 0.9 on the full set
     assert false <= 1
+
+
+def test_right_only_as_tag_question():
+    assert kinds("Front, right, rear, center.") == []
+    assert kinds("We shipped it on time, right?") == ["right"]

@@ -92,8 +92,10 @@ def lexical_fillers(words: list[Word]) -> list[Filler]:
         if norm in SET_OFF_MARKERS:
             if norm == "like" and i > 0 and norms[i - 1] in LIKE_MEANINGFUL_AFTER:
                 continue
-            if norm == "right" and i > 0 and not words[i - 1].text.endswith((",", ".", "?", "!")):
-                continue  # "the right answer", "turn right"
+            if norm == "right":  # only the tag question "..., right?" or a sentence-initial "Right, ..."
+                initial = i == 0 or words[i - 1].text.endswith((".", "?", "!"))
+                if not (w.text.endswith("?") or (initial and w.text.endswith(","))):
+                    continue
             if _set_off(words, i, i) and (w.text.endswith(",") or norm == "like"):
                 found.append(Filler(norm, w.start_s, w.end_s, "discourse_marker"))
     return found
@@ -148,7 +150,8 @@ def acoustic_filled_pauses(words: list[Word], track: ProsodyTrack, known: list[F
             onset = t0 + (lo + a) * HOP_S
             if known_times.size and float(np.min(np.abs(known_times - onset))) < FILLED_PAUSE_MERGE_S:
                 continue
-            found.append(Filler("(filled pause)", round(onset, 3), round(t0 + (lo + b) * HOP_S, 3), "acoustic_filled_pause"))
+            found.append(Filler("(filled pause)", round(float(onset), 3), round(float(t0 + (lo + b) * HOP_S), 3),
+                               "acoustic_filled_pause"))
     return found
 
 
