@@ -96,7 +96,7 @@ def lexical_fillers(words: list[Word]) -> list[Filler]:
                 initial = i == 0 or words[i - 1].text.endswith((".", "?", "!"))
                 if not (w.text.endswith("?") or (initial and w.text.endswith(","))):
                     continue
-            if _set_off(words, i, i) and (w.text.endswith(",") or norm == "like"):
+            if _set_off(words, i, i) and (w.text.endswith((",", "?") if norm == "right" else ",") or norm == "like"):
                 found.append(Filler(norm, w.start_s, w.end_s, "discourse_marker"))
     return found
 
