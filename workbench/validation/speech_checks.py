@@ -169,7 +169,10 @@ def speech_time_s(samples: np.ndarray) -> float:
 
 @check("speech", "speaking_rate_vs_reference", fast=True,
        tolerance=f"relative difference <= {RATE_VS_REFERENCE_MAX}",
-       reason="words/min must match the reference word count over the speech time; 10% for ASR and timing (ours)")
+       reason="words/min must match the reference word count over the speech time; 10% for ASR and timing (ours)",
+       known_limit="on 3 s sentences 0.3-0.5 s of timing error is 10-16%: Whisper's last word can end early (0930: "
+                   "'himself' ends at 2.80 s) and the energy-trimmed reference span keeps room noise that sits only "
+                   "about 28 dB under the LibriVox peaks")
 def rate_vs_reference(ctx: fx.Context) -> Measured:
     rows = []
     for clip in _librivox(ctx):
