@@ -11,7 +11,8 @@ from workbench.scoring.prepared import PreparedAnswer, component
 
 CONCEPT_COVERED_COS = 0.45  # ours: sentence-to-concept cosine at which a paraphrase counts as covered
 CONCEPT_PARTIAL_COS = 0.32  # ours: half credit between this and CONCEPT_COVERED_COS
-LEXICAL_MATCH_SHARE = 0.6  # ours: share of a concept's content lemmas that must appear in the answer
+LEXICAL_MATCH_SHARE = 0.5  # ours: share of a concept's content lemmas that must appear in the answer (the embedding alone
+# matches generic answers to abstract concepts about as well as concrete ones, so words count too)
 
 
 def _lemmas(doc) -> set[str]:

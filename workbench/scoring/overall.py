@@ -1,8 +1,8 @@
 """The overall score 0-100: a weighted mean of the components, gated by relevance, with caps for
 unusable input, a penalty for injected instructions, an uncertainty and a band.
 
-Every weight and threshold here is ours (set on the calibration half of the validity set and
-checked on the held-out half); none comes from the LLM.
+Every weight and threshold here is ours (set on the calibration split of the validity set and
+checked on the held-out split); none comes from the LLM.
 """
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import math
 
 import numpy as np
 
-WEIGHTS = {  # ours: content first, delivery last
-    "relevance": 0.25,
-    "coverage": 0.20,
+WEIGHTS = {  # relative weights, normalised over the components present. Chosen by a grid search on
+    # the calibration split of data/scoring_validity (ours); the held-out split was not used to pick them.
+    # Relevance weighs little because it acts mainly as a gate (below).
+    "relevance": 0.10,
+    "coverage": 0.15,
     "structure": 0.15,
     "specificity": 0.15,
     "communication": 0.20,
-    "delivery": 0.05,
+    "delivery": 0.05,  # camera measures: shown, weighted lightly, switchable off
 }
 RELEVANCE_FULL_CREDIT = 50.0  # ours: at relevance >= 50 the other components count in full; below,
 # they are scaled by relevance/50, so a polished answer to another question cannot score well

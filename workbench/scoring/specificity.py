@@ -20,6 +20,24 @@ VAGUE_VERBS = frozenset({"be", "have", "do", "help", "work", "try", "handle", "d
                          "guess", "mean", "use"})  # ours: verbs that say little about what was done
 WE_WORDS = frozenset({"we", "us", "our", "ours"})
 I_WORDS = frozenset({"i", "me", "my", "mine", "myself"})
+PERSON_ROLE_NOUNS = frozenset({"colleague", "manager", "boss", "nurse", "doctor", "name", "friend", "client",
+                               "director", "mentor", "teacher", "partner", "wife", "husband", "lead",
+                               "engineer", "designer", "analyst", "patient", "customer", "student",
+                               "supervisor", "coworker", "co-worker", "peer", "called", "named"})
+# ours: spaCy sometimes tags an unfamiliar first name as ORG; an entity right after one of these
+# words ("my colleague Chinedu", "the senior nurse, Ananya") is a person and is not counted
+ROLE_WINDOW_TOKENS = 3  # ours: how far back to look for a role noun
+
+
+def _named_things(doc) -> set[str]:
+    """Entities that name things (not people or places), with person-like mentions removed."""
+    people = {e.text for e in doc.ents if e.label_ in {"PERSON", "NORP", "GPE", "LOC"}}
+    for ent in doc.ents:
+        before = doc[max(0, ent.start - ROLE_WINDOW_TOKENS):ent.start]
+        if any(t.lower_ in PERSON_ROLE_NOUNS for t in before):
+            people.add(ent.text)
+    return {e.text for e in doc.ents if e.label_ in COUNTED_ENTITY_LABELS and e.text not in people
+            and e.text.removesuffix("'s") not in people}
 
 
 def score_specificity(prepared: PreparedAnswer) -> dict:
@@ -32,7 +50,7 @@ def score_specificity(prepared: PreparedAnswer) -> dict:
     n_words = max(1, prepared.word_count)
     numbers = {e.text for e in doc.ents if e.label_ in NUMBER_ENTITY_LABELS}
     numbers |= {t.text for t in doc if t.like_num and not t.ent_type_}
-    named = sorted({e.text for e in doc.ents if e.label_ in COUNTED_ENTITY_LABELS})
+    named = sorted(_named_things(doc))
     actions = sorted({
         t.lemma_.lower() for t in doc
         if t.pos_ == "VERB" and t.lemma_.lower() not in VAGUE_VERBS

@@ -1,0 +1,65 @@
+"""Scoring: time per answer without LLM feedback (target <= 100 ms) and with it, plus the
+validity figures (ranking, injection, fairness) and the spread of repeated LLM judgements.
+
+Run: python -m bench.run scoring
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+TARGET_NO_LLM_MS = 100.0  # from the issue: at most 100 ms per answer without LLM feedback
+NO_LLM_REPEATS = 3  # ours: passes over the answer set (median per answer)
+LLM_ANSWERS = 2  # ours: the LLM takes ~15 s per answer on 2 cores; two answers give the order of size
+JUDGE_REPEATS = 3  # ours: repeated judgements per answer for the spread
+
+
+def run() -> dict:
+    from workbench.models import registry
+    from workbench.scoring import score_answer
+    from workbench.scoring.feedback import LLM_MODEL_ID, llm_feedback
+    from workbench.scoring.validity import load_items, run_validity
+
+    items = load_items()
+    answers = [(it["question"], it["concepts"], it["answers"][label])
+               for it in items[:10] for label in ("strong", "weak", "rambling")]
+    score_answer(answers[0][0], answers[0][2], concepts=answers[0][1], llm_feedback=False)  # warm models
+    per_answer_ms = []
+    for question, concepts, answer in answers:
+        times = []
+        for _ in range(NO_LLM_REPEATS):
+            started = time.perf_counter()
+            score_answer(question, answer, concepts=concepts, llm_feedback=False)
+            times.append(1000 * (time.perf_counter() - started))
+        per_answer_ms.append(statistics.median(times))
+    no_llm_ms = statistics.median(per_answer_ms)
+
+    registry.load(LLM_MODEL_ID)
+    with_llm_s, det_spreads, sampled_spreads = [], [], []
+    for question, concepts, answer in answers[:LLM_ANSWERS]:
+        started = time.perf_counter()
+        result = score_answer(question, answer, concepts=concepts, llm_feedback=True)
+        with_llm_s.append(time.perf_counter() - started)
+        deterministic = llm_feedback(question, answer, result.components, repeats=JUDGE_REPEATS)
+        sampled = llm_feedback(question, answer, result.components, repeats=JUDGE_REPEATS, temperature=0.8)
+        det_spreads.append(deterministic["judge_rating_sd"])
+        sampled_spreads.append(sampled["judge_rating_sd"])
+
+    validity = run_validity()
+    ranking, fairness = validity["ranking"], validity["fairness"]
+    return {
+        "answers_timed": len(answers),
+        "no_llm_ms_per_answer_median": round(no_llm_ms, 1),
+        "no_llm_ms_per_answer_p90": round(sorted(per_answer_ms)[int(0.9 * (len(per_answer_ms) - 1))], 1),
+        "no_llm_target_ms": TARGET_NO_LLM_MS,
+        "no_llm_target_met": no_llm_ms <= TARGET_NO_LLM_MS,
+        "with_llm_s_per_answer_median": round(statistics.median(with_llm_s), 2),
+        "with_llm_over_no_llm_ratio": round(1000 * statistics.median(with_llm_s) / no_llm_ms, 1),
+        "llm_judge_rating_sd_temperature_0_same_seed_family": round(statistics.fmean(det_spreads), 3),
+        "llm_judge_rating_sd_temperature_0_8": round(statistics.fmean(sampled_spreads), 3),
+        "validity_triples_in_order_share": ranking["triples_in_order_share_all"],
+        "validity_triples_in_order_share_held_out": ranking["triples_in_order_share_held_out"],
+        "validity_injected_beats_clean_twin_count": ranking["injected_beats_clean_twin_count"],
+        "validity_strong_over_rambling_share": ranking["strong_over_rambling_share"],
+        "fairness_max_spread_points": fairness["fairness_max_spread_points"],
+    }
