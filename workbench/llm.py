@@ -78,13 +78,14 @@ class LlamaCppChat:
         self._lock = threading.Lock()
         self._server = xllamacpp.Server(params)
 
-    def _request(self, messages, max_tokens, temperature, seed, stop=(), json_schema=None, stream=False):
+    def _request(self, messages, max_tokens, temperature, seed, stop=(), json_schema=None, stream=False,
+                 cache_prompt=True):
         body: dict = {
             "messages": list(messages),
             "max_tokens": int(max_tokens),
             "temperature": float(temperature),
             "seed": int(seed),
-            "cache_prompt": True,
+            "cache_prompt": bool(cache_prompt),
         }
         if stop:
             body["stop"] = list(stop)
@@ -94,10 +95,14 @@ class LlamaCppChat:
             body["stream"] = True
         return body
 
-    def chat(self, messages, *, max_tokens=DEFAULT_MAX_TOKENS, temperature=0.0, seed=0, stop=(), json_schema=None):
+    def chat(self, messages, *, max_tokens=DEFAULT_MAX_TOKENS, temperature=0.0, seed=0, stop=(), json_schema=None,
+             cache_prompt=True):
+        """``cache_prompt=False`` makes temperature-0 replies bit-identical across calls (a reused prompt
+        cache changes llama.cpp's batching, and with it the last digits of the logits); it costs the
+        prompt's re-evaluation."""
         with self._lock:
             reply = self._server.handle_chat_completions(
-                self._request(messages, max_tokens, temperature, seed, stop, json_schema)
+                self._request(messages, max_tokens, temperature, seed, stop, json_schema, cache_prompt=cache_prompt)
             )
         if isinstance(reply, str):
             reply = json.loads(reply)
