@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,8 @@ def test_analyse_session_writes_voice_and_transcript(data_dir):
 
     store = SessionStore()
     session = Session(id="voice-test")
-    shutil.copy(CARDS / "005.wav", store.media_path(session.id, "answer0.wav"))
+    store.write_media(session.id, "answer0.wav", (CARDS / "005.wav").read_bytes())  # encrypted at rest
+    assert not store.media_path(session.id, "answer0.wav").read_bytes().startswith(b"RIFF")
     session.turns = [
         Turn(index=0, question="Tell me about yourself.", state=TurnState.ANSWERED, answer_media="answer0.wav"),
         Turn(index=1, question="Why this role?", state=TurnState.ANSWERED, answer_text="I like the team."),
@@ -34,6 +34,7 @@ def test_analyse_session_writes_voice_and_transcript(data_dir):
     stored = store.get(session.id).turns[0]
     assert "spades" in stored.answer_text.lower()  # cards.transcription: eight of spades ...
     voice = stored.analysis["voice"]
+    assert voice["source"] == "answer0.wav"  # not the temporary decrypted copy
     assert voice["speech_detected"] and voice["curves"]["times_s"]
     assert result["summary"]["answers_with_speech"] == 1 and result["summary"]["word_count"] >= 7
     assert store.get(session.id).turns[1].analysis == {}

@@ -160,13 +160,12 @@ def analyse_session(
             if turn.answer_text:
                 skipped.append({"turn": turn.index, "reason": "typed answer, no recording"})
             continue
-        path = store.media_path(session_id, turn.answer_media)
-        if not path.is_file():
-            skipped.append({"turn": turn.index, "reason": f"recording {turn.answer_media} is no longer stored"})
-            continue
         try:
-            analysis = analyse_voice(path, model_id=model_id, progress=progress)
-        except InputError as error:
+            # media are encrypted at rest: decode a temporary decrypted copy, deleted after the block
+            with store.media_file(session_id, turn.answer_media) as path:
+                analysis = analyse_voice(path, model_id=model_id, progress=progress)
+            analysis.source = turn.answer_media  # the stored name, not the deleted temporary copy
+        except InputError as error:  # discarded, missing or unreadable recording
             skipped.append({"turn": turn.index, "reason": str(error)})
             continue
         result = analysis.to_json(include_curves=True)
