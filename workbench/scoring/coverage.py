@@ -27,14 +27,14 @@ def score_coverage(prepared: PreparedAnswer) -> dict | None:
     """
     if not prepared.concepts:
         return None
-    from workbench.scoring.nlp import spacy_nlp
+    from workbench.scoring.nlp import parse_short
 
     answer_lemmas = _lemmas(prepared.doc)
     units = prepared.sentence_vecs if len(prepared.sentence_vecs) else prepared.answer_vec[None, :]
     sims = prepared.concept_vecs @ units.T  # (n_concepts, n_sentences)
     covered, partial, missed, evidence, per_concept = [], [], [], [], {}
     credits = []
-    for index, (concept, concept_doc) in enumerate(zip(prepared.concepts, spacy_nlp().pipe(prepared.concepts))):
+    for index, (concept, concept_doc) in enumerate(zip(prepared.concepts, map(parse_short, prepared.concepts))):
         concept_lemmas = _lemmas(concept_doc)
         lexical = bool(concept_lemmas) and (
             len(concept_lemmas & answer_lemmas) / len(concept_lemmas) >= LEXICAL_MATCH_SHARE

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.scoring.nlp import parse
+from workbench.scoring.nlp import parse_short
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
 
 
@@ -61,7 +61,7 @@ def score_relevance(prepared: PreparedAnswer) -> dict:
     else:
         share = RAW_WEIGHTS["answer"] + RAW_WEIGHTS["best_sentence"]
         raw = (RAW_WEIGHTS["answer"] * question_cos + RAW_WEIGHTS["best_sentence"] * best_sentence_cos) / share
-    question_lemmas = _content_lemmas(parse(prepared.question))
+    question_lemmas = _content_lemmas(parse_short(prepared.question))
     shared = sorted(question_lemmas & _content_lemmas(prepared.doc))
     overlap = len(shared) / len(question_lemmas) if question_lemmas else 0.0
     raw += LEXICAL_BONUS_COS * overlap
