@@ -223,9 +223,7 @@ class InterviewEngine:
         self.timings = {}
         if media:  # stored FIRST: whatever happens next, the recording is safe
             suffix = answers.check_suffix(media_suffix)
-            name = f"turn{turn.index:02d}{suffix}"
-            self.store.media_path(session.id, name).write_bytes(media)
-            turn.answer_media = name
+            turn.answer_media = self.store.write_media(session.id, f"turn{turn.index:02d}{suffix}", media)
         if text:
             turn.answer_text = text
         turn.answer_duration_s = duration_s
@@ -256,10 +254,10 @@ class InterviewEngine:
         )
 
     def _transcribe(self, session: Session, turn: Turn, warnings: list[str]) -> tuple[str, float | None, float | None]:
-        path = self.store.media_path(session.id, turn.answer_media)
         started = time.perf_counter()
         try:
-            audio = answers.decode(path)
+            with self.store.media_file(session.id, turn.answer_media) as path:  # decrypted copy, deleted after
+                audio = answers.decode(path)
         except InputError as error:
             warnings.append(f"{error}; the file is kept in the session")
             self.timings["decode_s"] = time.perf_counter() - started
@@ -361,7 +359,7 @@ class InterviewEngine:
         session = self.store.get(session_id)
         for turn in session.turns:
             if turn.state == TurnState.ANSWERING:
-                stored = turn.answer_media and self.store.media_path(session.id, turn.answer_media).exists()
+                stored = turn.answer_media and turn.answer_media in self.store.list_media(session.id)
                 turn.state = TurnState.ANSWERED if (stored or turn.answer_text) else TurnState.ASKED
                 self.store.save_turn(session.id, turn)
         return session

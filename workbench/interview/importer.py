@@ -15,11 +15,11 @@ The folder holds the answer files (webm, mp4, wav, ...) and a small ``questions.
         competency: teamwork         # optional
         concepts: [listening, compromise]     # optional
 
-Media files are copied into the store's media folder; the source folder is never modified.
+Media files are stored encrypted (``store.write_media``) in the store's media folder; the source
+folder is never modified.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,5 @@ def import_folder(folder: Path | str, *, store: SessionStore | None = None, sess
     for turn, source in zip(turns, sources):
         if source is not None:
             name = f"turn{turn.index:02d}{check_suffix(source.suffix)}"
-            shutil.copyfile(source, store.media_path(session.id, name))
-            turn.answer_media = name
+            turn.answer_media = store.write_media(session.id, name, source.read_bytes())  # encrypted at rest
     return store.save(session)

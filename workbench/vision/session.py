@@ -36,17 +36,17 @@ def analyse_session(session_id: str, *, store=None, fps: float = video.DEFAULT_F
     for turn in session.turns:
         if turn.state not in (TurnState.ANSWERED, TurnState.ANALYSED) or not turn.answer_media:
             continue
-        path = store.media_path(session_id, turn.answer_media)
-        if not path.is_file():
+        if turn.answer_media not in store.list_media(session_id):
             skipped.append({"turn": turn.index, "reason": "media file missing (deleted after analysis?)"})
-            continue
-        if not video.has_video_stream(path):
-            skipped.append({"turn": turn.index, "reason": "no video stream (audio-only answer)"})
             continue
         if progress:
             print(f"face: turn {turn.index} ({turn.answer_media})", file=sys.stderr)
         try:
-            analysis = analyse_video(path, fps=fps, progress=progress)
+            with store.media_file(session_id, turn.answer_media) as path:  # decrypted copy, deleted after
+                if not video.has_video_stream(path):
+                    skipped.append({"turn": turn.index, "reason": "no video stream (audio-only answer)"})
+                    continue
+                analysis = analyse_video(path, fps=fps, progress=progress)
         except InputError as error:
             skipped.append({"turn": turn.index, "reason": str(error)})
             continue
