@@ -18,6 +18,11 @@ PITCH_CEILING_HZ = 500.0  # idem, high enough for most female and child voices
 RMS_FRAME_S = 0.025  # s, 25 ms analysis window (common speech-processing frame)
 DB_FLOOR = -100.0  # dBFS assigned to digital silence (log of zero)
 SILENCE_BELOW_PEAK_DB = 25.0  # De Jong & Wempe (2009): silence is 25 dB below the 0.99 quantile of intensity
+# Room noise can sit at that threshold (LibriVox: about 28 dB under the peaks), which split a 0.48 s pause
+# into runs shorter than the pause cut-off. So the threshold is also at least the noise floor plus a margin:
+NOISE_FLOOR_QUANTILE = 0.10  # ours: the room-noise level is the 10th percentile of the frame loudness
+NOISE_FLOOR_MARGIN_DB = 6.0  # ours: 25 ms RMS of steady noise varies by about +/-2-3 dB; 6 dB clears it
+MIN_SPEECH_OVER_THRESHOLD_DB = 15.0  # ours: the noise rule never puts the threshold within 15 dB of the peaks
 MIN_VOICED_FRAMES = 20  # ours: fewer than 0.2 s of voicing gives no pitch statistics
 
 
@@ -42,23 +47,45 @@ class ProsodyTrack:
         )
 
     def silence_threshold_db(self) -> float:
-        """Loudness below which a frame is silent (relative to this recording's loud frames)."""
-        if self.loudness_db.size == 0:
-            return DB_FLOOR
-        return float(np.quantile(self.loudness_db, 0.99)) - SILENCE_BELOW_PEAK_DB
+        """Loudness below which a frame is silent; see ``silence_threshold_db``."""
+        return silence_threshold_db(self.loudness_db)
+
+
+def silence_threshold_db(loudness_db: np.ndarray) -> float:
+    """Loudness (dBFS) below which a frame is silent, relative to this recording, so gain does not move it.
+
+    ``max(peak - 25 dB, noise floor + 6 dB)`` (De Jong & Wempe 2009, plus the noise rule), where the
+    peak is the 0.99 quantile of ``loudness_db`` (shape ``(n_frames,)``) and the noise rule is capped at
+    ``peak - MIN_SPEECH_OVER_THRESHOLD_DB``.
+    """
+    if loudness_db.size == 0:
+        return DB_FLOOR
+    peak_db = float(np.quantile(loudness_db, 0.99))
+    noise_db = float(np.quantile(loudness_db, NOISE_FLOOR_QUANTILE)) + NOISE_FLOOR_MARGIN_DB
+    return max(peak_db - SILENCE_BELOW_PEAK_DB, min(noise_db, peak_db - MIN_SPEECH_OVER_THRESHOLD_DB))
+
+
+def loudness_db(samples: np.ndarray) -> np.ndarray:
+    """RMS loudness (dBFS) every ``HOP_S`` of a 16 kHz mono chunk, shape ``(len(samples) // hop,)``."""
+    import librosa
+
+    hop = int(HOP_S * SAMPLE_RATE)
+    n_frames = max(0, len(samples) // hop)
+    if n_frames == 0:
+        return np.zeros(0)
+    rms = librosa.feature.rms(y=samples, frame_length=int(RMS_FRAME_S * SAMPLE_RATE), hop_length=hop, center=True)[0]
+    return np.maximum(20 * np.log10(np.maximum(rms, 1e-12)), DB_FLOOR)[:n_frames]
 
 
 def track_chunk(samples: np.ndarray, *, offset_s: float = 0.0) -> ProsodyTrack:
     """Pitch and loudness frames of a 16 kHz mono chunk, times shifted by ``offset_s`` seconds."""
-    import librosa
     import parselmouth
 
     hop = int(HOP_S * SAMPLE_RATE)
     n_frames = max(0, len(samples) // hop)
     if n_frames == 0:
         return ProsodyTrack.empty()
-    rms = librosa.feature.rms(y=samples, frame_length=int(RMS_FRAME_S * SAMPLE_RATE), hop_length=hop, center=True)[0]
-    loudness_db = np.maximum(20 * np.log10(np.maximum(rms, 1e-12)), DB_FLOOR)[:n_frames]
+    loudness = loudness_db(samples)
     times_s = offset_s + np.arange(n_frames) * HOP_S
     pitch_hz = np.full(n_frames, np.nan)
     if len(samples) >= 3 / PITCH_FLOOR_HZ * SAMPLE_RATE:  # Praat needs three periods of the floor
@@ -67,7 +94,7 @@ def track_chunk(samples: np.ndarray, *, offset_s: float = 0.0) -> ProsodyTrack:
         f0 = pitch.selected_array["frequency"]
         index = np.clip(np.round((pitch.xs() - HOP_S / 2) / HOP_S).astype(int), 0, n_frames - 1)
         pitch_hz[index] = np.where(f0 > 0, f0, np.nan)
-    return ProsodyTrack(times_s, pitch_hz, loudness_db)
+    return ProsodyTrack(times_s, pitch_hz, loudness)
 
 
 def semitones(hz: np.ndarray, reference_hz: float) -> np.ndarray:
