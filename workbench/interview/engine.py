@@ -25,6 +25,7 @@ from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError, WorkbenchError
 from workbench.interview import answer as answers
 from workbench.interview import followup, generate, guard, roleplay, tts
+from workbench.interview.live import LiveTranscriber
 from workbench.interview.bank import LEVELS, TYPES, check_role_level, load_bank, normalise_role
 from workbench.session import Session, Turn, TurnState, now_iso
 from workbench.store import SessionStore
@@ -71,6 +72,9 @@ class InterviewEngine:
         self._llm_lock = threading.Lock()
         self._audio: dict[str, bytes] = {}  # spoken questions, by text
         self.timings: dict[str, float] = {}  # seconds of the last submit/next: decode, transcription, llm, tts
+        self._live: LiveTranscriber | None = None  # the answer being transcribed while recorded
+        self._live_key: tuple[str, int] | None = None  # (session id, turn index) of ``_live``
+        self.live_transcription = True  # feed_audio transcribes in the background (off: only at Stop)
 
     # --- models ------------------------------------------------------------------------------
     def llm(self):
@@ -199,7 +203,64 @@ class InterviewEngine:
             raise InputError("the session is over: there is no question to answer")
         turn.state = TurnState.ANSWERING
         self.store.save_turn(session.id, turn)
+        self._prime_in_background(session, turn, "")
         return turn
+
+    def _will_probe(self, session: Session, turn: Turn) -> bool:
+        """Whether an LLM follow-up may be asked after this turn (only then is priming worth it)."""
+        return (session.mode == "interview" and turn.kind == "question" and self.llm_id != NO_LLM
+                and session.settings.get("config", {}).get("followups", True))
+
+    def _prime(self, session: Session, turn: Turn, text: str) -> None:
+        if not self._will_probe(session, turn):
+            return
+        llm = self.llm()
+        if llm is None:
+            return
+        try:
+            followup.prime(llm, turn.question, text[: answers.MAX_ANSWER_CHARS], temperature=self.temperature)
+        except Exception:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
+            pass
+
+    def _prime_in_background(self, session: Session, turn: Turn, text: str) -> None:
+        """Fill llama.cpp's prompt cache with the follow-up prompt's fixed start while the candidate speaks."""
+        if self._will_probe(session, turn):
+            threading.Thread(target=self._prime, args=(session, turn, text), daemon=True,
+                             name="prime-followup-prompt").start()
+
+    def feed_audio(self, session: Session, chunk: bytes) -> None:
+        """The next piece of the answer being recorded (the recorder streams one a second).
+
+        The growing recording is transcribed in the background, stretch by stretch, and the
+        follow-up prompt is cached as the transcript grows, so ``submit_answer`` with the whole
+        recording only transcribes the last seconds. Cheap to call; safe to never call."""
+        if not self.live_transcription or not chunk:
+            return
+        turn = session.next_turn()
+        if turn is None:
+            return
+        key = (session.id, turn.index)
+        if self._live_key != key:
+            self._drop_live()
+            on_text = (lambda text, s=session, t=turn: self._prime(s, t, text)) if self._will_probe(session, turn) else None
+            self._live, self._live_key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
+        self._live.feed(chunk)
+
+    def discard_live(self) -> None:
+        """Forget the answer being transcribed live (the recorder restarted, or the answer was typed)."""
+        self._drop_live()
+
+    def _drop_live(self) -> None:
+        live, self._live, self._live_key = self._live, None, None
+        if live is not None:
+            threading.Thread(target=live.stop, daemon=True, name="live-transcription-stop").start()
+
+    def _take_live(self, session: Session, turn: Turn) -> LiveTranscriber | None:
+        if self._live_key == (session.id, turn.index):
+            live, self._live, self._live_key = self._live, None, None
+            return live
+        self._drop_live()
+        return None
 
     def submit_answer(self, session: Session, *, text: str | None = None, media_bytes: bytes | None = None,
                       media_suffix: str = ".webm", duration_s: float | None = None) -> answers.AnswerFeedback:
@@ -221,6 +282,7 @@ class InterviewEngine:
             raise InputError("the session is over: there is no question to answer")
         warnings: list[str] = []
         self.timings = {}
+        live = self._take_live(session, turn) if media and not text else self._drop_live()
         if media:  # stored FIRST: whatever happens next, the recording is safe
             suffix = answers.check_suffix(media_suffix)
             turn.answer_media = self.store.write_media(session.id, f"turn{turn.index:02d}{suffix}", media)
@@ -231,7 +293,7 @@ class InterviewEngine:
         self.store.save_turn(session.id, turn)
         transcribed_s = None
         if media and not text:
-            transcript, transcribed_s, duration = self._transcribe(session, turn, warnings)
+            transcript, transcribed_s, duration = self._transcribe(session, turn, warnings, live)
             if duration is not None:
                 turn.answer_duration_s = duration_s or duration
             turn.answer_text = transcript
@@ -253,7 +315,8 @@ class InterviewEngine:
             warnings=warnings, injection_detected=injected,
         )
 
-    def _transcribe(self, session: Session, turn: Turn, warnings: list[str]) -> tuple[str, float | None, float | None]:
+    def _transcribe(self, session: Session, turn: Turn, warnings: list[str],
+                    live: LiveTranscriber | None = None) -> tuple[str, float | None, float | None]:
         started = time.perf_counter()
         try:
             with self.store.media_file(session.id, turn.answer_media) as path:  # decrypted copy, deleted after
@@ -261,6 +324,8 @@ class InterviewEngine:
         except InputError as error:
             warnings.append(f"{error}; the file is kept in the session")
             self.timings["decode_s"] = time.perf_counter() - started
+            if live is not None:
+                live.stop()
             return "", None, None
         self.timings["decode_s"] = time.perf_counter() - started
         duration = len(audio) / answers.SAMPLE_RATE_HZ
@@ -273,7 +338,12 @@ class InterviewEngine:
                             "the report transcribes the whole recording")
             audio = audio[:limit]
         started = time.perf_counter()
-        transcript = answers.transcribe_samples(audio, model_id=self.stt_id)
+        if live is not None:  # most of it was transcribed while the candidate spoke: only the tail is left
+            transcript = live.finish(audio)
+            self.timings.update(live_transcribed_s=live.done_s, live_stretches=live.stretches,
+                                live_background_s=live.busy_s)
+        else:
+            transcript = answers.transcribe_samples(audio, model_id=self.stt_id)
         self.timings["transcription_s"] = time.perf_counter() - started
         return transcript, len(audio) / answers.SAMPLE_RATE_HZ, duration
 

@@ -16,6 +16,8 @@ from workbench.interview import guard, prompts
 MIN_PROBE_WORDS = 25  # ours: below this an answer is too brief to probe for detail; ask to expand
 MIN_WE_FOR_GAP = 2  # ours: "we" at least twice with no "I" means the candidate's own part is unclear
 FOLLOWUP_MAX_TOKENS = 40  # ours: a 25-word question is ~35 tokens; shorter means a faster reply
+FOLLOWUP_STOPS = ("\n\n", "?")  # ours: the first question mark ends the one question we want (re-added)
+PRIME_MAX_TOKENS = 1  # llama.cpp needs one generated token to evaluate (and cache) a prompt
 PROBE_TYPES = ("behavioural", "situational", "technical", "system design", "motivation")
 
 _RESULT = re.compile(
@@ -107,13 +109,24 @@ def make_followup(
     if llm is None:
         return FollowUp(gap.template, gap.kind, "template")
     try:
-        reply = llm.chat(
+        result = llm.chat(
             prompts.followup_messages(question, answer, gap.hint),
-            max_tokens=FOLLOWUP_MAX_TOKENS, temperature=temperature, seed=seed, stop=["\n\n"],
-        ).text
+            max_tokens=FOLLOWUP_MAX_TOKENS, temperature=temperature, seed=seed, stop=list(FOLLOWUP_STOPS),
+        )
+        reply = (result.text or "").strip()
+        if reply and not reply.endswith("?") and "\n" not in reply and result.completion_tokens < FOLLOWUP_MAX_TOKENS:
+            reply += "?"  # stopped at the question mark: llama.cpp leaves the stop string out
     except Exception as error:  # noqa: BLE001 - any model failure falls back to the rule-written probe
         return FollowUp(gap.template, gap.kind, "template", rejected=f"LLM error: {error}")
     checked = guard.validate_question(reply, asked=asked, topic=f"{question} {answer} {gap.hint}")
     if not checked.ok:
         return FollowUp(gap.template, gap.kind, "template", rejected=checked.reason)
     return FollowUp(checked.text, gap.kind, "llm")
+
+
+def prime(llm, question: str, answer_so_far: str, *, temperature: float = 0.0) -> None:
+    """Evaluate the follow-up prompt for the answer heard so far, so llama.cpp's prompt cache holds
+    it: at Stop only the answer's last words, the gap line and the instructions are new tokens.
+    The follow-up prompt puts the answer before the gap hint, so a growing answer keeps the prefix."""
+    llm.chat(prompts.followup_messages(question, answer_so_far, ""), max_tokens=PRIME_MAX_TOKENS,
+             temperature=temperature, seed=0)

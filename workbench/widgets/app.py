@@ -86,6 +86,7 @@ class InterviewApp(w.VBox):
         self.question_view.finish.on_click(self.on_finish)
         self.question_view.recorder.on_recording(self.on_recording)
         self.question_view.recorder.on_state(self.on_recorder_state)
+        self.question_view.recorder.on_msg(self.on_recorder_message)
         self.summary_panel.restart.on_click(self.on_restart)
         super().__init__([self.start_panel])
         self.refresh_resumable()
@@ -210,6 +211,18 @@ class InterviewApp(w.VBox):
                 self.engine.begin_answer(self.session)
             except WorkbenchError as error:
                 self.question_view.show_error(str(error))
+
+    def on_recorder_message(self, _widget: Any, content: Any, buffers: list) -> None:
+        """Each streamed chunk also goes to the engine, which transcribes while the candidate speaks."""
+        if self.session is None or self.engine is None or not isinstance(content, dict):
+            return
+        try:
+            if content.get("kind") == "start" and hasattr(self.engine, "discard_live"):
+                self.engine.discard_live()
+            elif content.get("kind") == "chunk" and buffers and hasattr(self.engine, "feed_audio"):
+                self.engine.feed_audio(self.session, bytes(buffers[0]))
+        except WorkbenchError as error:  # live transcription is a speed-up: Stop still transcribes all
+            log.warning("live transcription: %s", error)
 
     @_guarded(lambda self: self.question_view.show_error)
     def on_recording(self, recording: Recording) -> None:

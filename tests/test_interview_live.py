@@ -1,0 +1,92 @@
+"""Transcription while the candidate speaks: a real ~30 s spoken answer (two sample answers joined,
+WebM/opus) fed in one-second pieces as the recorder streams them; at Stop only the tail is left."""
+from __future__ import annotations
+
+import subprocess
+import time
+
+import jiwer
+import numpy as np
+import pytest
+
+from workbench.config import DATA_DIR_BUNDLED
+from workbench.interview import answer as answers
+from workbench.interview.engine import InterviewConfig, InterviewEngine
+from workbench.interview.live import LiveTranscriber, quiet_cut
+from workbench.store import SessionStore
+
+SAMPLE = DATA_DIR_BUNDLED / "sample_session"
+MAX_WER_LIVE_VS_WHOLE = 0.2  # ours: cutting at pauses may change a word or two, not the answer
+WAIT_FOR_STRETCHES_S = 120  # ours: generous on a loaded 2-core machine
+
+
+@pytest.fixture(scope="module")
+def long_answer(tmp_path_factory) -> bytes:
+    out = tmp_path_factory.mktemp("live") / "answer.webm"
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(SAMPLE / "answer1.webm"), "-i", str(SAMPLE / "answer3.webm"),
+                    "-filter_complex", "[0:a][1:a]concat=n=2:v=0:a=1", "-vn", "-c:a", "libopus", "-b:a", "32k",
+                    str(out)], check=True)
+    return out.read_bytes()
+
+
+def _pieces(data: bytes, n: int = 30) -> list[bytes]:
+    size = len(data) // n + 1
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+def _wait_for(live: LiveTranscriber, stretches: int) -> None:
+    deadline = time.monotonic() + WAIT_FOR_STRETCHES_S
+    while live.stretches < stretches and live.error is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_quiet_cut_finds_the_pause():
+    rate = answers.SAMPLE_RATE_HZ
+    rng = np.random.default_rng(0)
+    audio = (rng.standard_normal(10 * rate) * 0.3).astype(np.float32)
+    audio[int(7.2 * rate): int(7.5 * rate)] = 0.0  # a 0.3 s pause
+    assert 7.2 <= quiet_cut(audio, 5.0, 9.0) <= 7.5
+    assert quiet_cut(audio, 5.0, 5.0) == 5.0  # nothing to search
+
+
+def test_live_transcript_matches_the_whole_one(long_answer):
+    with_live_pieces = _pieces(long_answer)
+    live = LiveTranscriber(step_s=0.5)
+    for piece in with_live_pieces:
+        live.feed(piece)
+    _wait_for(live, 1)
+    from faster_whisper.audio import decode_audio
+    import io
+
+    audio = decode_audio(io.BytesIO(long_answer), sampling_rate=answers.SAMPLE_RATE_HZ)
+    duration_s = len(audio) / answers.SAMPLE_RATE_HZ
+    assert 25 < duration_s < 40
+    text = live.finish(audio)
+    assert live.error is None and live.stretches >= 1
+    assert live.done_s > duration_s / 2  # at Stop, under half of the answer was left
+    whole = answers.transcribe_samples(audio)
+    error = jiwer.wer(whole.lower(), text.lower())
+    assert error <= MAX_WER_LIVE_VS_WHOLE, (error, whole, text)
+
+
+def test_engine_uses_the_live_transcript_and_stores_it_encrypted(data_dir, long_answer):
+    engine = InterviewEngine(SessionStore(), llm_id="none", voice=False)
+    session = engine.start(InterviewConfig(role="software engineer", level="mid", n_questions=2))
+    engine.current_question(session)
+    engine.begin_answer(session)
+    engine.feed_audio(session, b"")  # nothing: ignored
+    for piece in _pieces(long_answer):
+        engine.feed_audio(session, piece)
+    _wait_for(engine._live, 1)
+    feedback = engine.submit_answer(session, media_bytes=long_answer, media_suffix=".webm")
+    assert engine.timings["live_stretches"] >= 1 and engine.timings["live_transcribed_s"] > 5.0
+    assert "index" in feedback.transcript.lower() and len(feedback.transcript.split()) > 40
+    assert engine.store.read_media(session.id, feedback.media_file) == long_answer
+    # a restarted recording, then a typed answer: the live state is dropped, nothing leaks across
+    engine.next_question(session)
+    engine.feed_audio(session, long_answer[:20_000])
+    engine.discard_live()
+    assert engine._live is None
+    engine.feed_audio(session, long_answer[:20_000])
+    typed = engine.submit_answer(session, text="I fixed the index and errors fell by ninety percent.")
+    assert typed.transcript.startswith("I fixed") and engine._live is None
