@@ -1,55 +1,45 @@
-"""The report pipeline on a real session: one answer spoken by a real person (Debian
-pocketsphinx-testdata), one typed. Checks the HTML report, summary.json with provenance, and that
-two deterministic runs give identical numbers."""
+"""The report pipeline on the bundled sample (three spoken answers with a video track, analysed by
+the real voice, face and scoring stages). Checks the HTML a student reads (short voice and face
+tables with verdicts, no raw keys outside the collapsed sections), summary.json with provenance,
+that two deterministic runs give identical numbers, the export audit, and an anonymised re-run."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
+import re
 
 import pytest
 
 from workbench import config
+from workbench.privacy import audit
 from workbench.report.pipeline import ReportError, finished_run, report_session
-from workbench.report.sources import import_folder
+from workbench.report.sources import import_sample
+from workbench.store import SessionStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebook]
-TYPED_ANSWER = (
-    "Um, last year our release pipeline kept failing. I wrote a plan, I split the tests into fast and "
-    "slow groups, and I added a nightly job. As a result the build time fell from forty to twelve minutes."
-)
+RAW_KEY = re.compile(r"\b\w*_\w*\.\w+|\b\w+\.\w*_\w*")  # a dotted key with an underscore on one side
+KNOWN_RAW = ("bands.articulation_rate_wpm", "summary.expression_distribution", "transcript.beam_size")
+
+
+def visible_part(page: str) -> str:
+    """The page without its collapsed sections, scripts and styles: what a student sees at first."""
+    page = re.sub(r"<(details|script|style)\b.*?</\1>", "", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page)
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory, real_speech_wav_module):
+def env(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     patch = pytest.MonkeyPatch()
     patch.setenv("WORKBENCH_DATA_DIR", str(root / "data"))
     patch.setenv("WORKBENCH_REPORTS_DIR", str(root / "reports"))
     patch.setenv("WORKBENCH_KEEP_MEDIA", "1")  # both runs analyse the same media
     config.reload()
-    folder = root / "recorded"
-    folder.mkdir()
-    shutil.copy(real_speech_wav_module, folder / "answer1.wav")
-    (folder / "questions.yaml").write_text(
-        "role: software engineer\nlevel: mid\nsession_id: report-test\ncandidate: student-01\nturns:\n"
-        "  - question: Tell me about a project you are proud of.\n    answer: answer1.wav\n"
-        f"  - question: Tell me about a time you fixed a slow process.\n    text: \"{TYPED_ANSWER}\"\n"
-    )
-    session_id = import_folder(folder)
+    session_id = import_sample()
     first = report_session(session_id)
     second = report_session(session_id)
     yield {"root": root, "session_id": session_id, "first": first, "second": second}
     patch.undo()
     config.reload()
-
-
-@pytest.fixture(scope="module")
-def real_speech_wav_module() -> Path:
-    path = Path("/usr/share/pocketsphinx/test/data/cards/001.wav")
-    if not path.is_file():
-        pytest.fail(f"{path} missing: run `make setup`")
-    return path
 
 
 def test_report_folder_layout(env):
@@ -65,14 +55,45 @@ def test_report_folder_layout(env):
 
 def test_report_html_is_for_a_student(env):
     page = env["first"].html_path.read_text(encoding="utf-8")
-    assert "Overview" in page and "Overall score" in page
-    assert "Tell me about a project you are proud of." in page and "Answer 2" in page
-    assert 'title="filler"' in page  # the typed answer's "Um" is highlighted
-    assert "What each measure is compared with" in page and "words_per_minute" in page
+    assert "Overview" in page and "Overall score" in page and "Main strengths" in page
+    assert "hardest production bug" in page and "Answer 3" in page
+    assert "What each measure is compared with" in page
     assert "data:image/png;base64" in page  # plots embedded, not linked
     assert "from workbench" not in page and "SessionStore()" not in page  # no code cells
     assert 'src="http' not in page  # nothing fetched from the network
-    assert env["first"].run_id in page  # provenance shown
+    assert env["first"].run_id in page  # provenance shown (collapsed)
+
+
+def test_voice_and_face_tables_with_verdicts(env):
+    page = env["first"].html_path.read_text(encoding="utf-8")
+    assert page.count("voice measure") == 3 and page.count("face measure") == 3  # one table each per answer
+    assert "Speaking rate" in page and "words/min" in page and "Eye contact" in page
+    verdicts = re.findall(r">(in band|low|high|fair)</span>", page)
+    assert len(verdicts) >= 3 * 5  # most voice and face rows of three answers have a norm and a verdict
+    assert "sampled frames were usable" in page  # the face quality note
+    assert "All measures of this answer" in page  # the researchers' section is there, collapsed
+
+
+def test_no_raw_keys_in_the_visible_part(env):
+    visible = visible_part(env["first"].html_path.read_text(encoding="utf-8"))
+    assert "Speaking rate" in visible  # the visible part is not empty
+    for key in KNOWN_RAW:
+        assert key not in visible, key
+    assert not RAW_KEY.search(visible), RAW_KEY.search(visible).group()
+
+
+def test_summary_tables_match_the_stage_verdicts(env):
+    report = json.loads(env["first"].summary_path.read_text())["report"]
+    session = SessionStore().get(env["session_id"])
+    for turn, turn_summary in zip(session.turns, report["turns"]):
+        stored = turn.analysis["voice"]["bands"]  # classified by the speech stage itself
+        table = turn_summary["voice_table"]
+        assert [row["verdict"] for row in table] == [stored[name]["band"] for name in (
+            "words_per_minute", "articulation_rate_wpm", "fillers_per_100_words", "pause_ratio",
+            "pause_longest_s", "pitch_variability_semitones", "loudness_variability_db")]
+        assert turn_summary["face_table"][0]["measure"] == "Face visible"
+    assert report["band"] in ("strong", "good", "developing", "needs work")
+    assert 1 <= len(report["strengths"]) + len(report["improvements"]) <= 6
 
 
 def test_summary_json_has_numbers_and_provenance(env):
@@ -96,9 +117,33 @@ def test_deterministic_runs_give_identical_numbers(env):
     one = json.loads(env["first"].summary_path.read_text())["report"]
     two = json.loads(env["second"].summary_path.read_text())["report"]
     assert env["first"].run_id != env["second"].run_id
-    assert one["numbers"] == two["numbers"]
+    for stage in ("voice", "face", "scores"):
+        ones = {k: v for k, v in one["numbers"].items() if f".{stage}." in k}
+        twos = {k: v for k, v in two["numbers"].items() if f".{stage}." in k}
+        assert ones, stage
+        differing = sorted(k for k in ones.keys() | twos.keys() if ones.get(k) != twos.get(k))
+        assert not differing, f"{stage} differs between two deterministic runs: {differing[:8]}"
     assert one["overall_score"] == two["overall_score"]
-    assert one["strengths"] == two["strengths"]
+    assert one["strengths"] == two["strengths"] and one["improvements"] == two["improvements"]
+
+
+def test_exports_are_audited(env):
+    events = [e for e in audit.read(session_id=env["session_id"]) if e["event"] == "exported"]
+    html = [e for e in events if e.get("format") == "html"]
+    assert len(html) >= 2 and all(e.get("anonymised") is False for e in html)
+
+
+def test_anonymised_rerun_reuses_stored_results(env):
+    store = SessionStore()
+    store.discard_media(env["session_id"], force=True)
+    result = report_session(env["session_id"], anonymise=True)
+    assert {s["name"]: s["status"] for s in result.stages}["voice"] == "reused"
+    summary = json.loads(result.summary_path.read_text())
+    assert summary["report"]["anonymised"] is True and summary["report"]["candidate"] == "Candidate"
+    page = result.html_path.read_text(encoding="utf-8")
+    assert "synthetic-sample" not in visible_part(page) and "voice measure" in page
+    events = [e for e in audit.read(session_id=env["session_id"]) if e["event"] == "exported"]
+    assert any(e.get("format") == "html" and e.get("anonymised") is True for e in events)
 
 
 def test_unknown_session_is_a_clear_error(env):

@@ -187,3 +187,17 @@ def verdict_counts(rows: list[MeasureRow]) -> dict[str, int]:
         if row.verdict is not None:
             counts[row.verdict] = counts.get(row.verdict, 0) + 1
     return counts
+
+
+def norm_rows(context: str = REPORT_CONTEXT) -> list[tuple[str, str, str]]:
+    """(measure in plain words, norm, source) for every measure of the student tables that has a norm."""
+    from workbench.speech.norms import bands
+
+    in_force = bands(context)
+    rows = [(label, _norm_text(in_force[name].low, in_force[name].high, in_force[name].unit), in_force[name].source)
+            for name, label in VOICE_MEASURES if name in in_force]
+    norms = _delivery_norms()
+    if norms:
+        rows += [(row.measure, row.norm, row.source) for row in face_rows({"summary": {"frames_total": 0}})
+                 if row.norm != "–"]
+    return rows

@@ -182,12 +182,14 @@ def report_session(
         result.html_path = notebook_to_html(run.executed_path, run_dir / REPORT_HTML,
                                             title=f"Interview report {session.id}")
         record("html", REPORT_HTML, "ok", time.perf_counter() - html_started)
+        store.record_event("exported", session.id, format="html", anonymised=anonymise)
         if pdf:
             from workbench.report.pdf import html_to_pdf
 
             pdf_started = time.perf_counter()
             result.pdf_path = html_to_pdf(result.html_path, run_dir / "report.pdf")
             record("pdf", "report.pdf", "ok", time.perf_counter() - pdf_started)
+            store.record_event("exported", session.id, format="pdf", anonymised=anonymise)
         result.status = "ok"
     except (NotebookError, WorkbenchError) as error:
         result.status, result.error = "failed", str(error)
@@ -208,8 +210,11 @@ def _write_summary(
         numbers = build_summary(store.get(result.session_id))
     except WorkbenchError as error:  # the session vanished mid-run
         numbers = {"error": str(error)}
-    if anonymise and numbers.get("candidate"):
-        numbers["candidate"] = ANONYMOUS_CANDIDATE
+    if anonymise and "error" not in numbers:
+        from workbench.privacy.anonymise import anonymise_session_json
+
+        numbers = anonymise_session_json(numbers)  # questions, sentences and candidate label redacted
+        numbers["candidate"] = ANONYMOUS_CANDIDATE if numbers.get("candidate") else numbers.get("candidate")
     if provenance is not None:
         provenance.stage_timings_s = {s["name"]: s["duration_s"] for s in result.stages}
     summary = {
@@ -221,4 +226,6 @@ def _write_summary(
     }
     path = result.out_dir / SUMMARY_JSON
     path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    if result.status == "ok":
+        store.record_event("exported", result.session_id, format="json", anonymised=anonymise)
     return path

@@ -17,6 +17,7 @@ PREFERRED_SERIES = ("pitch", "loudness", "energy", "words_per_minute", "eye_cont
                     "pitch_deg", "smile", "expression", "visible")
 NOT_TIMELINES = {"words", "segments", "fillers", "pauses", "start", "end", "probability"}  # events, not series
 FIG_WIDTH_IN = 8.0  # inches
+SERIES_MIN_POINTS_PLOT = 2  # ours: a line needs two points
 PANEL_HEIGHT_IN = 1.6  # inches
 
 
@@ -117,5 +118,94 @@ def trend_figure(summaries: list[dict[str, Any]]) -> Any:
     for ax in (left, right):
         ax.set_xlabel("session")
         ax.set_xticks(x)
+    fig.tight_layout()
+    return fig
+
+
+# Face panels: (series key, label, y limits). Fixed limits (ours: +-30 deg covers a normal head turn)
+FACE_PANELS = (("eye_contact", "eye contact (0-1)", (-0.05, 1.05)), ("yaw_deg", "head turn (°)", (-30.0, 30.0)),
+               ("smile_score", "smile (0-1)", (-0.05, 1.05)))
+COMPONENT_CMAP = "RdYlGn"  # red (0) to green (100): the score scale of workbench.scoring
+
+
+def component_chart(summary: dict[str, Any]) -> Any:
+    """Scores of each criterion (rows) in each answer (columns), 0-100, with the number written in."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from workbench.report.render import COMPONENT_LABELS
+
+    turns = [t for t in summary.get("turns", []) if t.get("components")]
+    names = sorted({n for t in turns for n in t["components"]})
+    if not turns or not names:
+        return None
+    grid = np.array([[t["components"].get(n, np.nan) for t in turns] for n in names], dtype=float)
+    fig, ax = plt.subplots(figsize=(min(FIG_WIDTH_IN, 2.4 + 0.9 * len(turns)), 0.45 * len(names) + 1.0))
+    ax.imshow(grid, cmap=COMPONENT_CMAP, vmin=0, vmax=100, aspect="auto")
+    for (row, col), value in np.ndenumerate(grid):
+        if np.isfinite(value):
+            ax.text(col, row, f"{value:.0f}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(turns)), [f"answer {t['index'] + 1}" for t in turns], fontsize=8)
+    ax.set_yticks(range(len(names)), [COMPONENT_LABELS.get(n, n) for n in names], fontsize=8)
+    ax.set_title("Score of each criterion (0-100)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _floats(values: list[Any]) -> list[float]:
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+def voice_timeline(turn: Turn) -> Any:
+    """One answer's pitch and loudness over time, pauses shaded and fillers marked (stored curves)."""
+    import matplotlib.pyplot as plt
+
+    voice = turn.analysis.get("voice") or {}
+    curves = voice.get("curves") or {}
+    times = curves.get("times_s") or []
+    if len(times) < SERIES_MIN_POINTS_PLOT:
+        return None
+    fig, (pitch_ax, loud_ax) = plt.subplots(2, 1, figsize=(FIG_WIDTH_IN, 2 * PANEL_HEIGHT_IN), sharex=True)
+    pitch_ax.plot(times, _floats(curves.get("pitch_hz") or [None] * len(times)), lw=1, color="#1f77b4")
+    pitch_ax.set_ylabel("pitch (Hz)", fontsize=8)
+    loud_ax.plot(times, _floats(curves.get("loudness_db") or [None] * len(times)), lw=1, color="#555555")
+    loud_ax.set_ylabel("loudness (dB)", fontsize=8)
+    for ax in (pitch_ax, loud_ax):
+        for pause in voice.get("pauses") or []:
+            ax.axvspan(pause["start_s"], pause["end_s"], color="#8250df", alpha=0.12, lw=0)
+        for filler in voice.get("fillers") or []:
+            ax.axvline(filler.get("start_s", 0.0), color="#d4a72c", lw=1)
+        ax.tick_params(labelsize=7)
+    loud_ax.set_xlabel("time (s); shaded: pauses, yellow lines: fillers", fontsize=8)
+    fig.suptitle(f"Answer {turn.index + 1}: voice over time", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def face_timeline(turn: Turn) -> Any:
+    """One answer's eye contact, head turn (yaw) and smile over time (stored face series)."""
+    import matplotlib.pyplot as plt
+
+    series = (turn.analysis.get("face") or {}).get("series") or {}
+    times = series.get("t_s") or []
+    if len(times) < SERIES_MIN_POINTS_PLOT:
+        return None
+    panels = [(k, label, limits) for k, label, limits in FACE_PANELS if series.get(k)]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(len(panels), 1, figsize=(FIG_WIDTH_IN, PANEL_HEIGHT_IN * len(panels)),
+                             sharex=True, squeeze=False)
+    for ax, (key, label, limits) in zip(axes[:, 0], panels):
+        values = _floats(series[key])
+        ax.plot(times, values, lw=1)
+        ax.set_ylabel(label, fontsize=8)
+        low, high = limits
+        finite = [v for v in values if v == v]
+        if finite:  # fixed scales, so a still face does not look like a shaking one
+            low, high = min(low, min(finite)), max(high, max(finite))
+        ax.set_ylim(low, high)
+        ax.tick_params(labelsize=7)
+    axes[-1, 0].set_xlabel("time (s); gaps: no usable face", fontsize=8)
+    fig.suptitle(f"Answer {turn.index + 1}: face over time", fontsize=10)
     fig.tight_layout()
     return fig

@@ -11,6 +11,7 @@ import importlib
 import re
 from typing import Any, Iterable
 
+from workbench.report.measures import VERDICT_WORDS, face_quality_note, face_rows, voice_rows
 from workbench.session import Turn
 
 # Fallbacks used only while the speech module does not export its own (it is the source of truth).
@@ -23,6 +24,8 @@ CARD_STYLE = (
 )
 FILLER_STYLE = "background:#fff3b0;border-radius:3px;padding:0 2px"
 PAUSE_STYLE = "color:#8250df;font-size:0.85em;padding:0 3px"
+VERDICT_STYLE = "border-radius:4px;padding:0 6px;"
+VERDICT_COLOURS = {"in": "#c9f2cf", "low": "#ffd8b5", "high": "#ffd8b5", "fair": "#fff3b0"}  # green / orange / amber
 
 
 def speech_constant(names: Iterable[str], default: Any) -> Any:
@@ -118,28 +121,59 @@ def _mark(token: str, fillers: frozenset[str]) -> str:
 def table_html(rows: Iterable[tuple[Any, ...]], header: tuple[str, ...]) -> str:
     head = "".join(f"<th style='text-align:left;padding:2px 10px'>{esc(h)}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 10px'>{esc(fmt(c))}</td>" for c in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td style='text-align:left;padding:2px 10px'>{esc(fmt(c))}</td>" for c in row) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def overview_html(summary: dict[str, Any], *, candidate_label: str | None = None) -> str:
-    """Overall score with its uncertainty, strengths and improvements, in a card."""
+def overview_html(summary: dict[str, Any], points: dict[str, list[str]] | None = None, *,
+                  band: str | None = None, candidate_label: str | None = None, anonymise_text: Any = None) -> str:
+    """Overall score with its uncertainty and band, and the main strengths and improvements as
+    sentences (``overview.strengths_and_improvements``), in a card."""
+    clean = anonymise_text or (lambda text: text)
     score, spread = summary.get("overall_score"), summary.get("overall_uncertainty")
     score_text = "not scored" if score is None else (
-        f"{score:.1f}" + (f" ± {spread:.1f}" if spread is not None else ""))
+        f"{score:.0f} / 100" + (f" ± {spread:.0f}" if spread is not None else ""))
+    band_text = f' <span style="{VERDICT_STYLE}background:#ddf4ff">{esc(band)}</span>' if band else ""
     who = candidate_label or summary.get("candidate") or "the candidate"
-    strengths = "".join(f"<li>{esc(s.replace('_', ' '))}</li>" for s in summary.get("strengths", [])) or "<li>–</li>"
-    improve = "".join(f"<li>{esc(s.replace('_', ' '))}</li>" for s in summary.get("improvements", [])) or "<li>–</li>"
+    points = points or {"strengths": [], "improvements": []}
+    strengths = "".join(f"<li>{esc(clean(s))}</li>" for s in points.get("strengths", [])) or "<li>–</li>"
+    improve = "".join(f"<li>{esc(clean(s))}</li>" for s in points.get("improvements", [])) or "<li>–</li>"
+    scored = sum(1 for t in summary.get("turns", []) if t.get("overall_score") is not None)
+    scored_text = f"{scored} answer{'' if scored == 1 else 's'} scored"
     return (
         f'<div style="{CARD_STYLE}"><h2 style="margin-top:0">Overview</h2>'
-        f"<p>Session <code>{esc(summary.get('session_id'))}</code> of {esc(who)}, role {esc(summary.get('role'))}"
-        f" ({esc(summary.get('level'))}), {esc(summary.get('answers'))} answers.</p>"
-        f"<p style='font-size:1.6em;margin:4px 0'><b>Overall score: {esc(score_text)}</b></p>"
-        "<div style='display:flex;gap:40px'>"
-        f"<div><h3>Main strengths</h3><ul>{strengths}</ul></div>"
-        f"<div><h3>To improve</h3><ul>{improve}</ul></div></div></div>"
+        f"<p>Practice session of {esc(who)} for the role <b>{esc(summary.get('role'))}</b>"
+        f" ({esc(summary.get('level'))} level): {esc(summary.get('answers'))} questions, {scored_text}.</p>"
+        f"<p style='font-size:1.6em;margin:4px 0'><b>Overall score: {esc(score_text)}</b>{band_text}</p>"
+        "<p style='color:#57606a;font-size:0.9em'>The ± is the uncertainty of the score: another equally fair "
+        "marking of the same answers could land anywhere in that range.</p>"
+        "<div style='display:flex;gap:40px;flex-wrap:wrap'>"
+        f"<div style='flex:1;min-width:300px'><h3>Main strengths</h3><ul>{strengths}</ul></div>"
+        f"<div style='flex:1;min-width:300px'><h3>What to work on</h3><ul>{improve}</ul></div></div></div>"
     )
+
+
+def measure_table_html(rows: Iterable[Any], *, title: str) -> str:
+    """A student table of ``measures.MeasureRow``: measure, value, norm, verdict (coloured)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 10px'>{esc(h)}</th>"
+                   for h in (title, "you", "norm", "verdict"))
+    body = []
+    for row in rows:
+        colour = VERDICT_COLOURS.get(row.verdict, "")
+        verdict = (f'<span style="{VERDICT_STYLE}background:{colour}">{esc(VERDICT_WORDS[row.verdict])}</span>'
+                   if row.verdict else "–")
+        title_attr = f" title='source: {esc(row.source)}'" if row.source else ""
+        body.append(f"<tr><td style='text-align:left;padding:2px 10px'>{esc(row.measure)}</td>"
+                    f"<td style='text-align:left;padding:2px 10px'>{esc(row.value)}</td>"
+                    f"<td style='text-align:left;padding:2px 10px'{title_attr}>{esc(row.norm)}</td>"
+                    f"<td style='text-align:left;padding:2px 10px'>{verdict}</td></tr>")
+    return f"<table class='measures'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def details_html(summary_text: str, inner_html: str) -> str:
+    """A collapsed section (``<details>``): for researchers, closed in the student's view."""
+    return f"<details><summary>{esc(summary_text)}</summary>{inner_html}</details>"
 
 
 def feedback_of(scores: dict[str, Any]) -> str | None:
@@ -175,38 +209,89 @@ def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) ->
     return "".join(blocks)
 
 
+COMPONENT_LABELS = {  # scoring component names (workbench.scoring.api) in plain words
+    "relevance": "On the question", "coverage": "Points covered", "structure": "Structure (STAR)",
+    "specificity": "Concrete details", "communication": "Clear sentences", "delivery": "Camera presence",
+}
+
+
+def _scores_rows(scores: dict[str, Any], turn_summary: dict[str, Any]) -> list[tuple[str, str, str]]:
+    components = scores.get("components") if isinstance(scores.get("components"), dict) else {}
+    rows = []
+    for name, value in sorted(turn_summary.get("components", {}).items(), key=lambda item: -item[1]):
+        reasons = (components.get(name) or {}).get("reasons") if isinstance(components.get(name), dict) else None
+        rows.append((COMPONENT_LABELS.get(name, name.replace("_", " ").capitalize()), f"{value:.0f} / 100",
+                     "; ".join(str(r) for r in (reasons or [])[:2]) or "–"))
+    return rows
+
+
+def _all_measures_html(turn: Turn, turn_summary: dict[str, Any]) -> str:
+    """Every scalar the stages stored for this answer, by its key (for researchers)."""
+    blocks = []
+    for name, key in (("Voice", "voice"), ("Face", "face")):
+        values = turn_summary.get(key) or {}
+        if values:
+            blocks.append(f"<h5>{name}</h5>" + table_html(sorted(values.items()), ("key", "value")))
+    scores = turn.analysis.get("scores") or {}
+    if isinstance(scores, dict) and scores:
+        from workbench.report.summary import scalars
+
+        blocks.append("<h5>Scores</h5>" + table_html(sorted(scalars(scores).items()), ("key", "value")))
+        flags = scores.get("flags") or []
+        if flags:
+            blocks.append(f"<p>scoring flags: {esc(', '.join(map(str, flags)))}</p>")
+    return details_html("All measures of this answer (for researchers)", "".join(blocks)) if blocks else ""
+
+
 def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text: Any = None) -> str:
-    """One answer: question, marked transcript, scores, voice and face figures (plots follow it)."""
+    """One answer: question, marked transcript, scores, the short voice and face tables with their
+    verdicts, then every stored measure in a collapsed section (plots follow the card)."""
     voice = turn.analysis.get("voice") or {}
+    face = turn.analysis.get("face") or {}
     scores = turn.analysis.get("scores") or {}
     text = turn.answer_text
+    marked_voice = voice
     if anonymise_text is not None and text:
         text = anonymise_text(text)
-        voice = {}  # timed words would re-identify: show the anonymised plain text instead
+        marked_voice = {}  # timed words would re-identify: show the anonymised plain text instead
     score = turn_summary.get("overall_score")
     spread = turn_summary.get("overall_uncertainty")
     header = f"Answer {turn.index + 1}"
     if score is not None:
-        header += f" — score {score:.1f}" + (f" ± {spread:.1f}" if spread is not None else "")
+        header += f" — score {score:.0f} / 100" + (f" ± {spread:.0f}" if spread is not None else "")
+        if isinstance(scores, dict) and scores.get("band"):
+            header += f" ({scores['band']})"
     parts = [f'<div style="{CARD_STYLE}"><h3 style="margin-top:0">{esc(header)}</h3>',
              f"<p><b>Question.</b> {esc(turn.question)}</p>",
              "<p><b>Your answer</b> (<span style='" + FILLER_STYLE + "'>fillers</span> highlighted, "
              f"<span style='{PAUSE_STYLE}'>[pause]</span> marked):</p>",
-             transcript_html(text, voice)]
+             transcript_html(text, marked_voice)]
     if turn_summary.get("components"):
-        parts.append("<h4>Scores</h4>" + table_html(sorted(turn_summary["components"].items()), ("criterion", "score")))
+        parts.append("<h4>Scores</h4>" + table_html(_scores_rows(scores if isinstance(scores, dict) else {},
+                                                                 turn_summary), ("criterion", "score", "why")))
     feedback = scores.get("feedback") if isinstance(scores, dict) else None
     if isinstance(feedback, dict) and (feedback.get("strengths") or feedback.get("improvements")):
         parts.append("<h4>Feedback</h4>" + feedback_lists_html(feedback, anonymise_text))
     elif isinstance(scores, dict) and feedback_of(scores):
         text = feedback_of(scores)
         parts.append(f"<h4>Feedback</h4><p>{esc(anonymise_text(text) if anonymise_text else text)}</p>")
-    for name, key in (("Voice", "voice"), ("Face", "face")):
-        values = turn_summary.get(key) or {}
-        if values:
-            parts.append(f"<h4>{name}</h4>" + table_html(sorted(values.items()), ("measure", "value")))
-        elif not turn.analysis.get(key):
-            parts.append(f"<p><em>{name}: not analysed for this answer (no recording, or the stage did not run).</em></p>")
+    rows = voice_rows(voice)
+    if rows:
+        spoken = f"{voice.get('word_count')} words in {voice.get('speaking_time_s', 0):.0f} s"
+        parts.append(f"<h4>Voice</h4><p style='color:#57606a'>{esc(spoken)}, "
+                     f"{esc(voice.get('filler_count'))} fillers, {esc(voice.get('pause_count'))} pauses.</p>"
+                     + measure_table_html(rows, title="voice measure"))
+    elif voice:
+        parts.append("<p><em>Voice: no speech was found in this recording.</em></p>")
+    else:
+        parts.append("<p><em>Voice: not analysed for this answer (typed answer, or no recording).</em></p>")
+    rows = face_rows(face)
+    if rows:
+        parts.append("<h4>Face</h4>" + measure_table_html(rows, title="face measure")
+                     + f"<p style='color:#57606a;font-size:0.9em'>{esc(face_quality_note(face))}</p>")
+    else:
+        parts.append("<p><em>Face: not analysed for this answer (no video, or the stage did not run).</em></p>")
+    parts.append(_all_measures_html(turn, turn_summary))
     parts.append("</div>")
     return "".join(parts)
 

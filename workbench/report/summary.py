@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
+from workbench.report.measures import face_rows, voice_rows
+from workbench.report.overview import session_band, strengths_and_improvements
 from workbench.session import Session
 
 STAGE_KEYS = ("voice", "face", "scores")  # where each stage stores its result in ``turn.analysis``
 OVERALL_KEYS = ("overall", "overall_score", "score")  # names the scoring stage may use for the total
 UNCERTAINTY_KEYS = ("uncertainty", "overall_uncertainty", "ci_half_width", "stderr", "std")
 SERIES_MIN_POINTS = 2  # ours: a list of at least two numbers is a timeline, not a scalar
-TOP_N = 3
-STRENGTH_MIN_SCORE = 60.0  # ours: on the scoring module's 0-100 scale, below this a criterion needs work  # the issue asks for "the three main strengths and improvements"
 NUMBER_DIGITS = 6  # ours: rounding for JSON; enough for scores and seconds, hides float noise
 
 
@@ -159,6 +159,8 @@ def build_summary(session: Session) -> dict[str, Any]:
             "components": components,
             "voice": scalars(analysis.get("voice") or {}),
             "face": scalars(analysis.get("face") or {}),
+            "voice_table": [row.to_json() for row in voice_rows(analysis.get("voice") or {})],
+            "face_table": [row.to_json() for row in face_rows(analysis.get("face") or {})],
             "stages_present": [k for k in STAGE_KEYS if analysis.get(k)],
         })
     # Uncertainty of the mean of n answers, each with its own half-width: sqrt(sum u^2) / n.
@@ -167,7 +169,7 @@ def build_summary(session: Session) -> dict[str, Any]:
         if uncertainties else None
     )
     ranked = sorted(((sum(v) / len(v), name) for name, v in component_values.items()), reverse=True)
-    return {
+    result = {
         "session_id": session.id,
         "candidate": session.candidate,
         "role": session.role,
@@ -178,9 +180,9 @@ def build_summary(session: Session) -> dict[str, Any]:
         "overall_score": _mean(overall_scores),
         "overall_uncertainty": session_uncertainty,
         "components_mean": {name: round(score, NUMBER_DIGITS) for score, name in ranked},
-        "strengths": [name for score, name in ranked[:TOP_N] if score >= STRENGTH_MIN_SCORE],
-        "improvements": [name for score, name in ranked[::-1][:TOP_N] if score < STRENGTH_MIN_SCORE]
-        or [name for _, name in ranked[::-1][:1]],
         "turns": turns,
         "numbers": numbers,
     }
+    result["band"] = session_band(result["overall_score"])
+    result.update(strengths_and_improvements(session, result))  # "strengths", "improvements": sentences
+    return result
