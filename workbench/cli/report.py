@@ -107,4 +107,7 @@ def _format(payload: dict[str, Any]) -> str:
                      f"{len(batch['failed'])} failed of {batch['total']} in {batch['duration_s']:.0f} s")
     for failure in payload.get("failed", []):
         lines.append(f"FAILED {failure.get('session_id') or failure.get('folder')}: {failure.get('error')}")
+    finished = [r for r in payload.get("reports", []) if r.get("html_path")]
+    if finished:  # the last line is the report to open (make report relies on it)
+        lines.append(f"report: {finished[-1]['html_path']}")
     return "\n".join(lines) or "nothing to report"
