@@ -78,11 +78,15 @@ def long_analysis(audio: np.ndarray) -> dict:
 
 
 def run() -> dict:
+    load_at_start = round(os.getloadavg()[0], 2)
     speech_60 = real_speech(RTF_AUDIO_S)
     tiny = rtf("whisper-tiny.en", speech_60)
     base = rtf("whisper-base", speech_60)
     long = long_analysis(real_speech(LONG_AUDIO_S))
     return {
+        "load_average_1min_at_start": load_at_start,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),  # the machine was shared: read figures with it
+        "cpu_count": os.cpu_count(),
         "rtf_audio_s": RTF_AUDIO_S,
         "whisper_tiny_en_beam5": tiny,
         "whisper_base_beam5": base,

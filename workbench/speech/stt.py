@@ -36,13 +36,16 @@ FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed i
 FILLER_GAP_MIN_S = 0.3  # ours: a filled pause lasts 200 ms or more (Shriberg 1994), plus word-edge slack
 FILLER_REGION_PAD_S = 0.4  # ours: each gap is decoded with 0.4 s of its neighbouring words for context
 FILLER_REGION_SEPARATOR_S = 0.6  # ours: digital silence between stretches, above VAD_MIN_SILENCE_MS
-FILLER_REGIONS_MAX_FRACTION = 0.7  # ours: when gaps cover more of the chunk, decode the whole chunk
+FILLER_REGIONS_MAX_FRACTION = 0.9  # ours: when padded gaps cover more of the chunk, decode the whole chunk
 # A filler found in a gap is kept only if the gap holds sound: with the prompt, Whisper writes "uh" into the
 # silent pauses between fluent sentences (5 invented on 10 synthetic clips without this rule).
 FILLER_GAP_SOUNDING_MIN_S = 0.15  # ours: most of a 200 ms filled pause (Shriberg 1994) is above the threshold
 # One temperature, no fallback: faster-whisper's default (0.0, 0.2, ... 1.0) re-decodes a failed window
 # by unseeded sampling, so the same clip gave 22 words in one process and 18 in another (validation).
 DECODE_TEMPERATURE = 0.0
+# Whisper's word times drift: on 0870 at 1.25x the last word "them" was placed just after the last sounding
+# frame. A word is dropped as invented only if no sound lies within this slack of its time span.
+WORD_SOUND_SLACK_S = 0.25  # ours
 VAD_MIN_SILENCE_MS = 500  # ours: Silero VAD splits speech at silences of 0.5 s (its default is 2 s)
 
 
@@ -145,8 +148,8 @@ def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int,
 
 
 def drop_words_in_silence(words: list[Word], samples: np.ndarray, *, offset_s: float = 0.0) -> list[Word]:
-    """Words whose whole time span is silent (every 10 ms frame under the recording's silence
-    threshold, ``prosody.silence_threshold_db``) were not said: Whisper invents closing phrases
+    """Words whose whole time span, widened by ``WORD_SOUND_SLACK_S``, is silent (every 10 ms frame under
+    the recording's silence threshold, ``prosody.silence_threshold_db``) were not said: Whisper invents closing phrases
     ("Thank you for watching") over room-noise tails. ``samples`` is the 16 kHz chunk the word
     times (shifted by ``offset_s`` seconds) refer to."""
     loud = loudness_db(samples)
@@ -155,8 +158,8 @@ def drop_words_in_silence(words: list[Word], samples: np.ndarray, *, offset_s: f
     threshold = silence_threshold_db(loud)
     kept = []
     for w in words:
-        lo = max(0, int((w.start_s - offset_s) / HOP_S))
-        hi = min(loud.size, max(lo + 1, int(np.ceil((w.end_s - offset_s) / HOP_S))))
+        lo = max(0, int((w.start_s - offset_s - WORD_SOUND_SLACK_S) / HOP_S))
+        hi = min(loud.size, max(lo + 1, int(np.ceil((w.end_s - offset_s + WORD_SOUND_SLACK_S) / HOP_S))))
         if lo < loud.size and float(np.max(loud[lo:hi])) >= threshold:
             kept.append(w)
     return kept
