@@ -120,3 +120,21 @@ def test_overview_card_anonymised(scored_session):
     card = render.overview_html(summary, points, band=summary["band"], candidate_label="the candidate",
                                 anonymise_text=anonymise_text)
     assert "Priya" not in card and "Overall score" in card and summary["band"] in card
+
+
+def test_overview_figures_from_stored_results(scored_session):
+    import copy
+
+    from workbench.report import plots
+
+    summary = build_summary(scored_session)
+    chart = plots.component_chart(summary)
+    assert chart is not None and len(chart.axes[0].texts) == len(summary["turns"][0]["components"])
+    later = copy.deepcopy(scored_session)
+    later.id, later.created_at = "measures-test-2", "2099-01-01T00:00:00+00:00"
+    later.turns[0].analysis["scores"]["overall"] = 90.0
+    trend = plots.trend_figure([summary, build_summary(later)])
+    assert trend is not None
+    assert list(trend.axes[0].lines[0].get_ydata()) == [summary["overall_score"], 90.0]
+    assert plots.trend_figure([summary]) is None  # one session: no trend yet
+    assert plots.face_timeline(scored_session.turns[0]) is None  # no stored series: nothing drawn

@@ -133,10 +133,10 @@ def test_exports_are_audited(env):
     assert len(html) >= 2 and all(e.get("anonymised") is False for e in html)
 
 
-def test_anonymised_rerun_reuses_stored_results(env):
+def test_anonymised_pdf_rerun_reuses_stored_results(env):
     store = SessionStore()
     store.discard_media(env["session_id"], force=True)
-    result = report_session(env["session_id"], anonymise=True)
+    result = report_session(env["session_id"], anonymise=True, pdf=True)
     assert {s["name"]: s["status"] for s in result.stages}["voice"] == "reused"
     summary = json.loads(result.summary_path.read_text())
     assert summary["report"]["anonymised"] is True and summary["report"]["candidate"] == "Candidate"
@@ -144,6 +144,8 @@ def test_anonymised_rerun_reuses_stored_results(env):
     assert "synthetic-sample" not in visible_part(page) and "voice measure" in page
     events = [e for e in audit.read(session_id=env["session_id"]) if e["event"] == "exported"]
     assert any(e.get("format") == "html" and e.get("anonymised") is True for e in events)
+    assert result.pdf_path.read_bytes()[:5] == b"%PDF-"  # --pdf, printed offline by the system chromium
+    assert any(e.get("format") == "pdf" and e.get("anonymised") is True for e in events)
 
 
 def test_unknown_session_is_a_clear_error(env):
