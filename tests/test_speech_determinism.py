@@ -106,3 +106,19 @@ def test_pause_in_room_noise_between_sentences_is_counted():
     at_join = [p for p in metrics.pauses if p["start_s"] - 0.4 <= join_s <= p["end_s"] + 0.4]
     assert len(at_join) == 1
     assert 0.4 <= at_join[0]["duration_s"] <= 1.2
+
+
+def test_silence_threshold_clears_room_noise_and_follows_gain():
+    """LibriVox 0880: its room noise sits 25 dB under its peaks, so 'peak - 25 dB' alone put the
+    threshold inside the noise (frames flickered above it and split pauses). The threshold must
+    clear the noise floor, stay under the speech, and move exactly with gain."""
+    from workbench.speech.prosody import NOISE_FLOOR_MARGIN_DB, loudness_db, silence_threshold_db
+
+    lib = {c.name: c for c in fx.librivox_clips()}
+    loud = loudness_db(fx.load(lib["0880"].path))
+    threshold = silence_threshold_db(loud)
+    noise_floor = float(np.quantile(loud, 0.10))
+    assert threshold >= noise_floor + NOISE_FLOOR_MARGIN_DB - 0.01
+    assert threshold <= float(np.quantile(loud, 0.99)) - 10.0
+    quieter = loudness_db(fx.apply_gain(fx.load(lib["0880"].path), -12.0))
+    assert silence_threshold_db(quieter) == pytest.approx(threshold - 12.0, abs=0.3)
