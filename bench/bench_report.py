@@ -48,7 +48,7 @@ def _long_interview(folder: Path, minutes: float) -> None:
     joined = np.concatenate([np.concatenate([c, gap]) for c, _ in clips])
     lines = ["role: software engineer", "level: mid", "session_id: bench-long-interview", "turns:"]
     for i in range(ANSWERS):
-        audio = np.resize(joined, per_answer)
+        audio = np.resize(np.roll(joined, -i * per_answer), per_answer)  # each answer its own stretch
         sf.write(folder.parent / f"answer{i + 1}.wav", audio, rate)
         _with_video(folder.parent / f"answer{i + 1}.wav", still, folder / f"answer{i + 1}.mp4")
         lines += [f"  - question: Tell me about a project you delivered (part {i + 1}).",
