@@ -59,8 +59,22 @@ def rtf(model_id: str, audio: np.ndarray, beam_size: int = 5) -> dict:
             "times_real_time": round(duration / median, 1), "beam_size": beam_size, "words": len(result.words)}
 
 
-def long_analysis(audio: np.ndarray) -> dict:
+def long_analysis(audio: np.ndarray, *, whole_chunk_filler_pass: bool = False) -> dict:
+    """Whole voice analysis of ``audio``; ``whole_chunk_filler_pass`` is the round-1 baseline (the
+    filler-prompt pass over every chunk instead of only the gaps between words)."""
+    from workbench.speech import stt
     from workbench.speech.analyse import analyse_voice
+
+    saved = stt.FILLER_REGIONS_MAX_FRACTION
+    if whole_chunk_filler_pass:
+        stt.FILLER_REGIONS_MAX_FRACTION = 0.0  # any gap at all: decode the whole chunk
+    try:
+        return _long_analysis(audio, analyse_voice)
+    finally:
+        stt.FILLER_REGIONS_MAX_FRACTION = saved
+
+
+def _long_analysis(audio: np.ndarray, analyse_voice) -> dict:
 
     rss_before = psutil.Process().memory_info().rss / 2**20
     times, result = [], None
@@ -82,7 +96,9 @@ def run() -> dict:
     speech_60 = real_speech(RTF_AUDIO_S)
     tiny = rtf("whisper-tiny.en", speech_60)
     base = rtf("whisper-base", speech_60)
-    long = long_analysis(real_speech(LONG_AUDIO_S))
+    long_audio = real_speech(LONG_AUDIO_S)
+    long = long_analysis(long_audio)
+    baseline = long_analysis(long_audio, whole_chunk_filler_pass=True)
     return {
         "load_average_1min_at_start": load_at_start,
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),  # the machine was shared: read figures with it
@@ -92,6 +108,8 @@ def run() -> dict:
         "whisper_base_beam5": base,
         "base_over_tiny_time_ratio": round(base["transcribe_s_median"] / tiny["transcribe_s_median"], 2),
         "voice_analysis_10min": long,
+        "voice_analysis_10min_whole_chunk_filler_pass": baseline,
+        "gap_filler_pass_over_whole_chunk_time_ratio": round(long["analyse_s_median"] / baseline["analyse_s_median"], 2),
         "long_audio_s": LONG_AUDIO_S,
         "repeats": _repeats(),
         "target_tiny_times_real_time": TARGET_TIMES_REAL_TIME_TINY,
