@@ -100,7 +100,7 @@ def test_summary_json_has_numbers_and_provenance(env):
     summary = json.loads(env["first"].summary_path.read_text())
     assert summary["status"] == "ok" and summary["session_id"] == env["session_id"]
     report = summary["report"]
-    assert report["answers"] == 2 and len(report["turns"]) == 2
+    assert report["answers"] == 3 and len(report["turns"]) == 3
     prov = summary["provenance"]
     assert prov["seed"] == config.DEFAULT_SEED and prov["deterministic"] is True
     assert prov["git"]["commit"]

@@ -18,6 +18,9 @@ STAGE_KEYS = ("voice", "face", "scores")  # where each stage stores its result i
 OVERALL_KEYS = ("overall", "overall_score", "score")  # names the scoring stage may use for the total
 UNCERTAINTY_KEYS = ("uncertainty", "overall_uncertainty", "ci_half_width", "stderr", "std")
 SERIES_MIN_POINTS = 2  # ours: a list of at least two numbers is a timeline, not a scalar
+# Wall-clock timings the stages record about themselves: measurements of this machine's load, not
+# results, so they are left out of ``numbers`` (which two deterministic runs must reproduce).
+TIMING_LEAVES = frozenset({"analyse_s", "transcribe_s", "real_time_factor", "elapsed_s", "latency_s", "wall_s"})
 NUMBER_DIGITS = 6  # ours: rounding for JSON; enough for scores and seconds, hides float noise
 
 
@@ -147,7 +150,8 @@ def build_summary(session: Session) -> dict[str, Any]:
             component_values.setdefault(name, []).append(value)
         for key in STAGE_KEYS:
             numbers.update({f"turn{turn.index}.{key}.{k}": v
-                            for k, v in flatten_numbers(analysis.get(key) or {}).items()})
+                            for k, v in flatten_numbers(analysis.get(key) or {}).items()
+                            if k.rsplit(".", 1)[-1] not in TIMING_LEAVES})
         turns.append({
             "index": turn.index,
             "question": turn.question,
