@@ -25,7 +25,7 @@ from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError, WorkbenchError
 from workbench.interview import answer as answers
 from workbench.interview import followup, generate, guard, roleplay, tts
-from workbench.interview.live import LiveTranscriber
+from workbench.interview.live import LiveAnswers, LiveTranscriber
 from workbench.interview.bank import LEVELS, TYPES, check_role_level, load_bank, normalise_role
 from workbench.session import Session, Turn, TurnState, now_iso
 from workbench.store import SessionStore
@@ -54,7 +54,7 @@ class InterviewConfig:
     candidate: str | None = None  # a label for the candidate (not necessarily a name)
 
 
-class InterviewEngine:
+class InterviewEngine(LiveAnswers):
     """Runs interviews and role-plays over a ``SessionStore``. Models load lazily, once."""
 
     def __init__(self, store: SessionStore | None = None, *, llm_id: str | None = None, seed: int = DEFAULT_SEED,
@@ -74,6 +74,8 @@ class InterviewEngine:
         self.timings: dict[str, float] = {}  # seconds of the last submit/next: decode, transcription, llm, tts
         self._live: LiveTranscriber | None = None  # the answer being transcribed while recorded
         self._live_key: tuple[str, int] | None = None  # (session id, turn index) of ``_live``
+        self._speculators: dict = {}
+        self._speculated: dict = {}
         self.live_transcription = True  # feed_audio transcribes in the background (off: only at Stop)
 
     # --- models ------------------------------------------------------------------------------
@@ -211,57 +213,6 @@ class InterviewEngine:
         return (session.mode == "interview" and turn.kind == "question" and self.llm_id != NO_LLM
                 and session.settings.get("config", {}).get("followups", True))
 
-    def _prime(self, session: Session, turn: Turn, text: str) -> None:
-        if not self._will_probe(session, turn):
-            return
-        llm = self.llm()
-        if llm is None:
-            return
-        try:
-            followup.prime(llm, turn.question, text[: answers.MAX_ANSWER_CHARS], temperature=self.temperature)
-        except Exception:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
-            pass
-
-    def _prime_in_background(self, session: Session, turn: Turn, text: str) -> None:
-        """Fill llama.cpp's prompt cache with the follow-up prompt's fixed start while the candidate speaks."""
-        if self._will_probe(session, turn):
-            threading.Thread(target=self._prime, args=(session, turn, text), daemon=True,
-                             name="prime-followup-prompt").start()
-
-    def feed_audio(self, session: Session, chunk: bytes) -> None:
-        """The next piece of the answer being recorded (the recorder streams one a second).
-
-        The growing recording is transcribed in the background, stretch by stretch, and the
-        follow-up prompt is cached as the transcript grows, so ``submit_answer`` with the whole
-        recording only transcribes the last seconds. Cheap to call; safe to never call."""
-        if not self.live_transcription or not chunk:
-            return
-        turn = session.next_turn()
-        if turn is None:
-            return
-        key = (session.id, turn.index)
-        if self._live_key != key:
-            self._drop_live()
-            on_text = (lambda text, s=session, t=turn: self._prime(s, t, text)) if self._will_probe(session, turn) else None
-            self._live, self._live_key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
-        self._live.feed(chunk)
-
-    def discard_live(self) -> None:
-        """Forget the answer being transcribed live (the recorder restarted, or the answer was typed)."""
-        self._drop_live()
-
-    def _drop_live(self) -> None:
-        live, self._live, self._live_key = self._live, None, None
-        if live is not None:
-            threading.Thread(target=live.stop, daemon=True, name="live-transcription-stop").start()
-
-    def _take_live(self, session: Session, turn: Turn) -> LiveTranscriber | None:
-        if self._live_key == (session.id, turn.index):
-            live, self._live, self._live_key = self._live, None, None
-            return live
-        self._drop_live()
-        return None
-
     def submit_answer(self, session: Session, *, text: str | None = None, media_bytes: bytes | None = None,
                       media_suffix: str = ".webm", duration_s: float | None = None) -> answers.AnswerFeedback:
         """Store the answer (media first), transcribe it, and return light feedback.
@@ -383,12 +334,17 @@ class InterviewEngine:
         if last.kind != "question" or probes >= MAX_FOLLOWUPS_PER_QUESTION or not (last.answer_text or "").strip():
             self.store.save_turn(session.id, last)
             return
-        asked = [t.question for t in session.turns]
-        made = followup.make_followup(last.question, last.answer_text[: answers.MAX_ANSWER_CHARS],
-                                      question_type=meta.get("type", "behavioural"),
-                                      llm=self.llm() if followup.find_gaps(last.answer_text, question_type=meta.get(
-                                          "type", "behavioural")) else None,
-                                      asked=asked, seed=self.seed + last.index, temperature=self.temperature)
+        speculated = self.speculated_followup(session, last, last.answer_text[: answers.MAX_ANSWER_CHARS])
+        self.timings["speculative_followup"] = float(speculated is not None)
+        if speculated is not None:  # written while the candidate spoke, probing the same gap
+            made, meta["followup_seen_chars"] = speculated
+        else:
+            qtype = meta.get("type", "behavioural")
+            made = followup.make_followup(last.question, last.answer_text[: answers.MAX_ANSWER_CHARS],
+                                          question_type=qtype,
+                                          llm=self.llm() if followup.find_gaps(last.answer_text, question_type=qtype) else None,
+                                          asked=[t.question for t in session.turns], seed=self.seed + last.index,
+                                          temperature=self.temperature)
         if made is None:
             self.store.save_turn(session.id, last)
             return

@@ -17,10 +17,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workbench.interview import answer as answers
+from workbench.interview import followup
+
+if TYPE_CHECKING:
+    from workbench.session import Session, Turn
 
 log = logging.getLogger(__name__)
 
@@ -136,3 +141,143 @@ class LiveTranscriber:
         tail = audio[int(self.done_s * rate):]
         self._texts.append(answers.transcribe_samples(tail, model_id=self.model_id) if len(tail) else "")
         return self.text.strip()
+
+class Speculator:
+    """One background job at a time on the latest transcript: a newer text replaces a waiting one;
+    ``drain()`` drops what has not started and waits for the job in flight (its result is the freshest)."""
+
+    def __init__(self, work: Callable[[str], None]) -> None:
+        self._work = work
+        self._pending: str | None = None
+        self._busy = False
+        self._closed = False
+        self._cv = threading.Condition()
+        threading.Thread(target=self._run, daemon=True, name="speculative-follow-up").start()
+
+    def submit(self, text: str) -> None:
+        with self._cv:
+            if not self._closed:
+                self._pending = text
+                self._cv.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while self._pending is None and not self._closed:
+                    self._cv.wait()
+                if self._closed:
+                    return
+                text, self._pending, self._busy = self._pending, None, True
+            try:
+                self._work(text)
+            except Exception as error:  # noqa: BLE001 - speculation only saves time
+                log.warning("speculative follow-up failed: %s", error)
+            finally:
+                with self._cv:
+                    self._busy = False
+                    self._cv.notify_all()
+
+    def drain(self) -> None:
+        with self._cv:
+            self._closed, self._pending = True, None
+            self._cv.notify_all()
+            while self._busy:
+                self._cv.wait()
+
+
+class LiveAnswers:
+    """The engine's live path (mixed into ``InterviewEngine``): chunks in, transcript and a primed
+    follow-up prompt out. Needs ``llm()``, ``stt_id``, ``temperature``, ``_will_probe`` and the
+    ``_live``/``_live_key`` attributes."""
+
+    _live: LiveTranscriber | None
+    _live_key: tuple[str, int] | None
+    _speculators: dict[tuple[str, int], Speculator]  # per (session id, turn index)
+    _speculated: dict[tuple[str, int], tuple]  # (FollowUp, characters of the answer it saw)
+    live_transcription: bool
+
+    def _prime(self, session: "Session", turn: "Turn", text: str) -> None:
+        """Cache the follow-up prompt for the answer so far, or, once the answer is long enough to
+        have a real gap, write the follow-up itself (kept if the final answer has the same gap)."""
+        if not self._will_probe(session, turn):
+            return
+        llm = self.llm()
+        if llm is None:
+            return
+        text = text[: answers.MAX_ANSWER_CHARS]
+        qtype = turn.analysis.get("interview", {}).get("type", "behavioural")
+        gaps = followup.find_gaps(text, question_type=qtype) if text else []
+        try:
+            if not gaps or gaps[0].kind == "too_short":
+                followup.prime(llm, turn.question, text, temperature=self.temperature)
+                return
+            made = followup.make_followup(turn.question, text, question_type=qtype, llm=llm,
+                                          asked=[t.question for t in session.turns], seed=self.seed + turn.index,
+                                          temperature=self.temperature)
+            if made is not None and made.source == "llm":
+                self._speculated[(session.id, turn.index)] = (made, len(text))
+        except Exception:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
+            pass
+
+    def speculated_followup(self, session: "Session", turn: "Turn", answer: str):
+        """The follow-up written while the candidate spoke, if the final answer's first gap is the one
+        it probes (waits for one still being written); else None."""
+        speculator = self._speculators.pop((session.id, turn.index), None)
+        if speculator is not None:
+            speculator.drain()
+        found = self._speculated.pop((session.id, turn.index), None)
+        if found is None:
+            return None
+        made, seen_chars = found
+        qtype = turn.analysis.get("interview", {}).get("type", "behavioural")
+        gaps = followup.find_gaps(answer, question_type=qtype)
+        if not gaps or gaps[0].kind != made.gap:
+            return None
+        return made, seen_chars
+
+    def _prime_in_background(self, session: "Session", turn: "Turn", text: str) -> None:
+        """Fill llama.cpp's prompt cache with the follow-up prompt's fixed start while the candidate speaks."""
+        if self._will_probe(session, turn):
+            threading.Thread(target=self._prime, args=(session, turn, text), daemon=True,
+                             name="prime-followup-prompt").start()
+
+    def feed_audio(self, session: "Session", chunk: bytes) -> None:
+        """The next piece of the answer being recorded (the recorder streams one a second).
+
+        The growing recording is transcribed in the background, stretch by stretch, and the
+        follow-up prompt is cached as the transcript grows, so ``submit_answer`` with the whole
+        recording only transcribes the last seconds. Cheap to call; safe to never call."""
+        if not self.live_transcription or not chunk:
+            return
+        turn = session.next_turn()
+        if turn is None:
+            return
+        key = (session.id, turn.index)
+        if self._live_key != key:
+            self._drop_live()
+            on_text = None
+            if self._will_probe(session, turn):
+                speculator = Speculator(lambda text, s=session, t=turn: self._prime(s, t, text))
+                self._speculators[key] = speculator
+                on_text = speculator.submit
+            self._live, self._live_key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
+        self._live.feed(chunk)
+
+    def discard_live(self) -> None:
+        """Forget the answer being transcribed live (the recorder restarted, or the answer was typed)."""
+        self._drop_live()
+
+    def _drop_live(self) -> None:
+        live, key, self._live, self._live_key = self._live, self._live_key, None, None
+        speculator = self._speculators.pop(key, None) if key else None
+        self._speculated.pop(key, None)
+        for stop in [s for s in (live and live.stop, speculator and speculator.drain) if s]:
+            threading.Thread(target=stop, daemon=True, name="live-answer-stop").start()
+
+    def _take_live(self, session: "Session", turn: "Turn") -> LiveTranscriber | None:
+        if self._live_key == (session.id, turn.index):
+            live, self._live, self._live_key = self._live, None, None
+            return live
+        self._drop_live()
+        return None
+
