@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from workbench.speech.audio import SAMPLE_RATE
-from workbench.speech.stt import Word, drop_words_in_silence, filler_regions
+from workbench.speech.stt import Word, drop_words_in_silence, filler_regions, sounding_gaps, word_gaps
 from workbench.validation import fixtures as fx
 
 # Perturbed real clips that gave different transcripts in different processes, or invented words
@@ -83,14 +83,21 @@ def test_words_over_a_silent_tail_are_dropped():
     assert len(drop_words_in_silence(shifted, samples, offset_s=60.0)) == 3  # chunk offsets respected
 
 
-def test_filler_regions_cover_gaps_only():
+def test_filler_pass_sees_only_sounding_gaps():
+    """The filler pass decodes the gaps between words that hold sound, padded with context."""
     words = [Word("Well,", 1.0, 2.5, 0.9), Word("so.", 3.5, 5.0, 0.9), Word("Yes.", 5.1, 6.0, 0.9)]
-    regions = filler_regions(words, 7.0)
-    # the leading 1 s, the 1 s gap and the 1 s tail, each padded by 0.4 s; the 0.1 s gap is no region
-    assert regions == [(0.0, pytest.approx(1.4)), (pytest.approx(2.1), pytest.approx(3.9)), (pytest.approx(5.6), 7.0)]
+    gaps = word_gaps(words, 7.0)
+    assert gaps == [(0.0, 1.0), (2.5, 3.5), (6.0, 7.0)]  # the 0.1 s gap is too short for a filled pause
     shifted = [Word(w.text, w.start_s + 120.0, w.end_s + 120.0, w.probability) for w in words]
-    assert filler_regions(shifted, 7.0, offset_s=120.0) == regions  # chunk-relative
-    assert filler_regions([Word("a", 0.0, 1.0, 0.9), Word("b", 1.1, 2.0, 0.9)], 2.0) == []
+    assert word_gaps(shifted, 7.0, offset_s=120.0) == gaps  # chunk-relative
+    assert filler_regions(gaps, 7.0) == [(0.0, pytest.approx(1.4)), (pytest.approx(2.1), pytest.approx(3.9)),
+                                         (pytest.approx(5.6), 7.0)]
+    # real speech in the second gap only, digital silence elsewhere: only that gap sounds
+    speech = fx.load(fx.CARDS_DIR / "001.wav")[: SAMPLE_RATE]
+    samples = np.zeros(7 * SAMPLE_RATE, dtype=np.float32)
+    samples[int(2.5 * SAMPLE_RATE): int(3.5 * SAMPLE_RATE)] = speech
+    samples[int(4.0 * SAMPLE_RATE): int(5.0 * SAMPLE_RATE)] = speech
+    assert sounding_gaps(samples, gaps) == [(2.5, 3.5)]
 
 
 @pytest.mark.slow

@@ -37,8 +37,8 @@ FILLER_GAP_MIN_S = 0.3  # ours: a filled pause lasts 200 ms or more (Shriberg 19
 FILLER_REGION_PAD_S = 0.4  # ours: each gap is decoded with 0.4 s of its neighbouring words for context
 FILLER_REGION_SEPARATOR_S = 0.6  # ours: digital silence between stretches, above VAD_MIN_SILENCE_MS
 FILLER_REGIONS_MAX_FRACTION = 0.9  # ours: when padded gaps cover more of the chunk, decode the whole chunk
-# A filler found in a gap is kept only if the gap holds sound: with the prompt, Whisper writes "uh" into the
-# silent pauses between fluent sentences (5 invented on 10 synthetic clips without this rule).
+# Only gaps that hold sound are decoded (and their fillers kept): with the prompt, Whisper writes "uh" into
+# the silent pauses between fluent sentences (5 invented on 10 synthetic clips without this rule).
 FILLER_GAP_SOUNDING_MIN_S = 0.15  # ours: most of a 200 ms filled pause (Shriberg 1994) is above the threshold
 # One temperature, no fallback: faster-whisper's default (0.0, 0.2, ... 1.0) re-decodes a failed window
 # by unseeded sampling, so the same clip gave 22 words in one process and 18 in another (validation).
@@ -169,14 +169,28 @@ def _is_filled_pause(text: str) -> bool:
     return text.lower().strip(" ,.?!;:-") in FILLED_PAUSE_TOKENS
 
 
-def filler_regions(words: list[Word], duration_s: float, *, offset_s: float = 0.0) -> list[tuple[float, float]]:
-    """Stretches (chunk-relative seconds, merged, padded by ``FILLER_REGION_PAD_S``) around the gaps of
-    at least ``FILLER_GAP_MIN_S`` between words, and before the first / after the last word."""
-    edges = [(0.0, 0.0)] + [(w.start_s - offset_s, w.end_s - offset_s) for w in words] + [(duration_s, duration_s)]
+def word_gaps(words: list[Word], duration_s: float, *, offset_s: float = 0.0) -> list[tuple[float, float]]:
+    """Gaps (chunk-relative seconds) of at least ``FILLER_GAP_MIN_S`` between words, and before the
+    first / after the last word of a chunk of ``duration_s`` seconds starting at ``offset_s``."""
+    edges = [0.0] + [t - offset_s for w in words for t in (w.start_s, w.end_s)] + [duration_s]
+    return [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= FILLER_GAP_MIN_S]
+
+
+def sounding_gaps(samples: np.ndarray, gaps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The ``gaps`` (chunk-relative seconds) holding at least ``FILLER_GAP_SOUNDING_MIN_S`` of sound
+    above the chunk's silence threshold: only these can hold a filled pause the plain pass dropped."""
+    loud = loudness_db(samples)
+    if loud.size == 0:
+        return []
+    threshold = silence_threshold_db(loud)
+    return [(a, b) for a, b in gaps
+            if np.count_nonzero(loud[int(a / HOP_S): int(b / HOP_S)] >= threshold) * HOP_S >= FILLER_GAP_SOUNDING_MIN_S]
+
+
+def filler_regions(gaps: list[tuple[float, float]], duration_s: float) -> list[tuple[float, float]]:
+    """The ``gaps`` padded by ``FILLER_REGION_PAD_S`` (context for the decoder), clipped to the chunk, merged."""
     regions: list[tuple[float, float]] = []
-    for (_, gap_start), (gap_end, _) in zip(edges, edges[1:]):
-        if gap_end - gap_start < FILLER_GAP_MIN_S:
-            continue
+    for gap_start, gap_end in gaps:
         start, end = max(0.0, gap_start - FILLER_REGION_PAD_S), min(duration_s, gap_end + FILLER_REGION_PAD_S)
         if regions and start <= regions[-1][1]:
             regions[-1] = (regions[-1][0], max(regions[-1][1], end))
@@ -186,10 +200,11 @@ def filler_regions(words: list[Word], duration_s: float, *, offset_s: float = 0.
 
 
 def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s: float, language: str) -> list[Word]:
-    """The verbatim (filler-prompt) pass over the gap stretches only, joined by digital silence into
-    one array (one call: every call pays a whole 30 s encoder window); word times mapped back."""
+    """The verbatim (filler-prompt) pass over the sounding gaps between words only, joined by digital
+    silence into one array (one call: every call pays a whole 30 s encoder window); times mapped back."""
     duration_s = len(samples) / SAMPLE_RATE
-    regions = filler_regions(words, duration_s, offset_s=offset_s)
+    gaps = sounding_gaps(samples, word_gaps(words, duration_s, offset_s=offset_s))
+    regions = filler_regions(gaps, duration_s)
     if not regions:
         return []
     if sum(b - a for a, b in regions) > FILLER_REGIONS_MAX_FRACTION * duration_s:
@@ -204,38 +219,18 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
         cursor_s += (len(piece) + len(separator)) / SAMPLE_RATE
     verbatim, _ = _decode(model, np.concatenate(pieces), offset_s=0.0, beam_size=FILLER_PASS_BEAM_SIZE,
                           language=language, prompt=FILLER_PROMPT)
-    sounding_gaps = _sounding_gaps(samples, words, offset_s=offset_s)
     mapped = []
     for w in verbatim:
         if not _is_filled_pause(w.text):
             continue
         for joined_s, chunk_s, length_s in placed:
             if joined_s <= w.start_s < joined_s + length_s:
-                shift = offset_s + chunk_s - joined_s
-                end_s = min(w.end_s, joined_s + length_s)
-                start_s, end_s = w.start_s + shift, end_s + shift
-                if any(a - FILLER_MERGE_S <= end_s and start_s <= b + FILLER_MERGE_S for a, b in sounding_gaps):
-                    mapped.append(Word(w.text, round(start_s, 3), round(end_s, 3), w.probability))
+                start_s, end_s = w.start_s - joined_s + chunk_s, min(w.end_s, joined_s + length_s) - joined_s + chunk_s
+                # kept only near a sounding gap: the padding around it holds the neighbouring words
+                if any(a - FILLER_MERGE_S <= end_s and start_s <= b + FILLER_MERGE_S for a, b in gaps):
+                    mapped.append(Word(w.text, round(start_s + offset_s, 3), round(end_s + offset_s, 3), w.probability))
                 break
     return mapped
-
-
-def _sounding_gaps(samples: np.ndarray, words: list[Word], *, offset_s: float) -> list[tuple[float, float]]:
-    """Gaps (absolute seconds) of at least ``FILLER_GAP_MIN_S`` between words that hold at least
-    ``FILLER_GAP_SOUNDING_MIN_S`` of sound above the silence threshold."""
-    loud = loudness_db(samples)
-    if loud.size == 0:
-        return []
-    threshold = silence_threshold_db(loud)
-    edges = [offset_s] + [t for w in words for t in (w.start_s, w.end_s)] + [offset_s + len(samples) / SAMPLE_RATE]
-    gaps = []
-    for gap_start, gap_end in zip(edges[::2], edges[1::2]):
-        if gap_end - gap_start < FILLER_GAP_MIN_S:
-            continue
-        lo, hi = int((gap_start - offset_s) / HOP_S), int((gap_end - offset_s) / HOP_S)
-        if np.count_nonzero(loud[lo:hi] >= threshold) * HOP_S >= FILLER_GAP_SOUNDING_MIN_S:
-            gaps.append((gap_start, gap_end))
-    return gaps
 
 
 def merge_fillers(words: list[Word], verbatim: list[Word]) -> list[Word]:
