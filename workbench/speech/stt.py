@@ -2,7 +2,9 @@
 
 Silero VAD (inside faster-whisper) skips non-speech, ``condition_on_previous_text=False`` avoids the
 dropped sentences seen on long audio (MODELS.md), and a no-speech guard drops what Whisper invents on
-silence. A prompt full of fillers keeps the "um"/"uh" that Whisper otherwise drops.
+silence. A prompt full of fillers, decoded over the sounding gaps between words only, keeps the
+"um"/"uh" that Whisper otherwise drops. Decoding is deterministic (temperature 0, no sampling
+fallback), and words whose time span is silent are dropped as invented.
 """
 from __future__ import annotations
 
