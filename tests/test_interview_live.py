@@ -90,3 +90,23 @@ def test_engine_uses_the_live_transcript_and_stores_it_encrypted(data_dir, long_
     engine.feed_audio(session, long_answer[:20_000])
     typed = engine.submit_answer(session, text="I fixed the index and errors fell by ninety percent.")
     assert typed.transcript.startswith("I fixed") and engine._live is None
+
+
+GAPPY_ANSWER = ("We had a release that kept failing on the build server and we spent a lot of time on it together. "
+                "We looked at the logs, we talked to the platform people and we tried different caching settings.")
+
+
+def test_followup_written_while_speaking_is_used_when_the_gap_holds(data_dir):
+    engine = InterviewEngine(SessionStore(), llm_id="qwen2.5-0.5b-instruct-q4", voice=False)
+    session = engine.start(InterviewConfig(role="software engineer", level="mid", n_questions=2,
+                                           types=("behavioural",)))
+    turn = engine.current_question(session)
+    engine._speculators = {}
+    engine._prime(session, turn, GAPPY_ANSWER)  # what the live worker does after a stretch
+    assert (session.id, turn.index) in engine._speculated  # the 0.5b model's probe passed the guard
+    engine.submit_answer(session, text=GAPPY_ANSWER + " We were happy with it.")  # the tail adds no "I"
+    probe = engine.next_question(session)
+    assert probe.kind == "follow_up" and probe.question.endswith("?")
+    assert engine.timings["speculative_followup"] == 1.0
+    meta = engine.store.get(session.id).turns[0].analysis["interview"]
+    assert meta["followup"]["gap"] == "we_without_i" and meta["followup_seen_chars"] == len(GAPPY_ANSWER)

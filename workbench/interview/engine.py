@@ -16,6 +16,7 @@ call, and the LLM only phrases a short probe (``followup.FOLLOWUP_MAX_TOKENS``).
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -25,7 +26,7 @@ from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError, WorkbenchError
 from workbench.interview import answer as answers
 from workbench.interview import followup, generate, guard, roleplay, tts
-from workbench.interview.live import LiveAnswers, LiveTranscriber
+from workbench.interview.live import LiveAnswers, LiveTranscriber, within
 from workbench.interview.bank import LEVELS, TYPES, check_role_level, load_bank, normalise_role
 from workbench.session import Session, Turn, TurnState, now_iso
 from workbench.store import SessionStore
@@ -35,6 +36,7 @@ MAX_QUESTIONS = 30  # ours: a long mock interview; more is a typo
 DEFAULT_TYPES = ("behavioural", "technical", "situational")
 NO_LLM = "none"  # llm_id that switches the LLM off: bank questions and rule-written probes only
 NONDETERMINISTIC_TEMPERATURE = 0.7  # ours: varied but still on-task phrasing
+LIVE_FOLLOWUP_BUDGET_S = 1.5  # ours: issue 5's 3 s target minus the tail transcription (~1 s) and a margin
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ class InterviewEngine(LiveAnswers):
         self._live_key: tuple[str, int] | None = None  # (session id, turn index) of ``_live``
         self._speculators: dict = {}
         self._speculated: dict = {}
-        self.live_transcription = True  # feed_audio transcribes in the background (off: only at Stop)
+        self.live_transcription = True
+        self.followup_budget_s: float | None = None  # live: wait at most this for the LLM at Stop, then the
+        # rule-written probe (the app sets LIVE_FOLLOWUP_BUDGET_S); None waits (reproducible replays)  # feed_audio transcribes in the background (off: only at Stop)
 
     # --- models ------------------------------------------------------------------------------
     def llm(self):
@@ -334,17 +338,21 @@ class InterviewEngine(LiveAnswers):
         if last.kind != "question" or probes >= MAX_FOLLOWUPS_PER_QUESTION or not (last.answer_text or "").strip():
             self.store.save_turn(session.id, last)
             return
-        speculated = self.speculated_followup(session, last, last.answer_text[: answers.MAX_ANSWER_CHARS])
+        answer_text, qtype = last.answer_text[: answers.MAX_ANSWER_CHARS], meta.get("type", "behavioural")
+        deadline = None if self.followup_budget_s is None else time.perf_counter() + self.followup_budget_s
+        speculated = self.speculated_followup(session, last, answer_text, timeout_s=self.followup_budget_s)
         self.timings["speculative_followup"] = float(speculated is not None)
         if speculated is not None:  # written while the candidate spoke, probing the same gap
             made, meta["followup_seen_chars"] = speculated
         else:
-            qtype = meta.get("type", "behavioural")
-            made = followup.make_followup(last.question, last.answer_text[: answers.MAX_ANSWER_CHARS],
-                                          question_type=qtype,
-                                          llm=self.llm() if followup.find_gaps(last.answer_text, question_type=qtype) else None,
-                                          asked=[t.question for t in session.turns], seed=self.seed + last.index,
-                                          temperature=self.temperature)
+            gaps = followup.find_gaps(answer_text, question_type=qtype)
+            make = functools.partial(followup.make_followup, last.question, answer_text, question_type=qtype,
+                                     llm=self.llm() if gaps else None, asked=[t.question for t in session.turns],
+                                     seed=self.seed + last.index, temperature=self.temperature)
+            made = make() if deadline is None or not gaps else within(make, deadline - time.perf_counter())
+            if made is None and gaps:  # the LLM missed the live budget: the rule-written probe, now
+                made = followup.FollowUp(gaps[0].template, gaps[0].kind, "template",
+                                         rejected=f"LLM slower than the {self.followup_budget_s:g} s live budget")
         if made is None:
             self.store.save_turn(session.id, last)
             return
@@ -407,3 +415,4 @@ class InterviewEngine(LiveAnswers):
             "filler_count": sum(len(answers.count_fillers(t.answer_text or "")) for t in answered),
             "report_command": f"workbench report {session.id}",
         }
+

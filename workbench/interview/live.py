@@ -142,6 +142,15 @@ class LiveTranscriber:
         self._texts.append(answers.transcribe_samples(tail, model_id=self.model_id) if len(tail) else "")
         return self.text.strip()
 
+def within(work: Callable[[], object], timeout_s: float):
+    """``work()``'s result if it finishes within ``timeout_s`` seconds, else None (it runs on, unused)."""
+    box: list = []
+    worker = threading.Thread(target=lambda: box.append(work()), daemon=True, name="within-budget")
+    worker.start()
+    worker.join(max(0.0, timeout_s))
+    return box[0] if box else None
+
+
 class Speculator:
     """One background job at a time on the latest transcript: a newer text replaces a waiting one;
     ``drain()`` drops what has not started and waits for the job in flight (its result is the freshest)."""
@@ -177,12 +186,11 @@ class Speculator:
                     self._busy = False
                     self._cv.notify_all()
 
-    def drain(self) -> None:
+    def drain(self, timeout_s: float | None = None) -> None:
         with self._cv:
             self._closed, self._pending = True, None
             self._cv.notify_all()
-            while self._busy:
-                self._cv.wait()
+            self._cv.wait_for(lambda: not self._busy, timeout=timeout_s)
 
 
 class LiveAnswers:
@@ -219,12 +227,12 @@ class LiveAnswers:
         except Exception:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
             pass
 
-    def speculated_followup(self, session: "Session", turn: "Turn", answer: str):
+    def speculated_followup(self, session: "Session", turn: "Turn", answer: str, *, timeout_s: float | None = None):
         """The follow-up written while the candidate spoke, if the final answer's first gap is the one
-        it probes (waits for one still being written); else None."""
+        it probes (waits up to ``timeout_s`` for one still being written); else None."""
         speculator = self._speculators.pop((session.id, turn.index), None)
         if speculator is not None:
-            speculator.drain()
+            speculator.drain(timeout_s)
         found = self._speculated.pop((session.id, turn.index), None)
         if found is None:
             return None

@@ -130,8 +130,11 @@ class InterviewApp(w.VBox):
         if self.engine is None:
             from workbench.interview.engine import InterviewEngine
 
+            from workbench.interview.engine import LIVE_FOLLOWUP_BUDGET_S
+
             options = {k: v for k, v in self._engine_options.items() if v is not None}
             self.engine = InterviewEngine(self.store, voice=voice, **options)
+            self.engine.followup_budget_s = LIVE_FOLLOWUP_BUDGET_S  # live: a rule-written probe beats a long silence
         elif hasattr(self.engine, "voice"):
             self.engine.voice = voice
         return self.engine
