@@ -41,6 +41,7 @@ FILLER_REGION_SEPARATOR_S = 0.6  # ours: digital silence between stretches, abov
 FILLER_REGIONS_MAX_FRACTION = 0.9  # ours: when padded gaps cover more of the chunk, decode the whole chunk
 # Only gaps that hold sound are decoded (and their fillers kept): with the prompt, Whisper writes "uh" into
 # the silent pauses between fluent sentences (5 invented on 10 synthetic clips without this rule).
+FILLER_IN_GAP_SLACK_S = 0.5  # ours: a found filler's times may sit this far outside its gap (word-time drift)
 FILLER_GAP_SOUNDING_MIN_S = 0.15  # ours: most of a 200 ms filled pause (Shriberg 1994) is above the threshold
 # One temperature, no fallback: faster-whisper's default (0.0, 0.2, ... 1.0) re-decodes a failed window
 # by unseeded sampling, so the same clip gave 22 words in one process and 18 in another (validation).
@@ -229,7 +230,7 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
             if joined_s <= w.start_s < joined_s + length_s:
                 start_s, end_s = w.start_s - joined_s + chunk_s, min(w.end_s, joined_s + length_s) - joined_s + chunk_s
                 # kept only near a sounding gap: the padding around it holds the neighbouring words
-                if any(a - FILLER_MERGE_S <= end_s and start_s <= b + FILLER_MERGE_S for a, b in gaps):
+                if any(a - FILLER_IN_GAP_SLACK_S <= end_s and start_s <= b + FILLER_IN_GAP_SLACK_S for a, b in gaps):
                     mapped.append(Word(w.text, round(start_s + offset_s, 3), round(end_s + offset_s, 3), w.probability))
                 break
     return mapped
