@@ -110,3 +110,17 @@ def test_followup_written_while_speaking_is_used_when_the_gap_holds(data_dir):
     assert engine.timings["speculative_followup"] == 1.0
     meta = engine.store.get(session.id).turns[0].analysis["interview"]
     assert meta["followup"]["gap"] == "we_without_i" and meta["followup_seen_chars"] == len(GAPPY_ANSWER)
+
+
+def test_live_budget_gives_the_rule_written_probe_when_the_llm_is_late(data_dir):
+    engine = InterviewEngine(SessionStore(), llm_id="qwen2.5-0.5b-instruct-q4", voice=False)
+    engine.followup_budget_s = 0.0  # no time at all: the LLM cannot make it
+    session = engine.start(InterviewConfig(role="software engineer", level="mid", n_questions=2,
+                                           types=("behavioural",)))
+    engine.current_question(session)
+    engine.llm()  # loaded before Stop, as the app's warm-up does
+    engine.submit_answer(session, text=GAPPY_ANSWER)
+    probe = engine.next_question(session)
+    assert probe.kind == "follow_up" and probe.analysis["interview"]["source"] == "template"
+    assert "personally" in probe.question  # the we-without-I template
+    assert "budget" in engine.store.get(session.id).turns[0].analysis["interview"]["followup"]["rejected"]
