@@ -147,7 +147,11 @@ def _pitch_check(ctx: fx.Context, clips: list[fx.ReferenceClip]) -> Measured:
 
 @check("speech", "pitch_praat_vs_pyin_librivox", fast=True,
        tolerance=f"relative difference of medians <= {PITCH_AGREEMENT_MAX}",
-       reason="two independent F0 estimators on real voices agree on the median within 5% (the issue)")
+       reason="two independent F0 estimators on real voices agree on the median within 5% (the issue)",
+       known_limit="LibriVox clip 0890 has a bimodal F0 (clusters near 70-85 Hz and 100-110 Hz), so each "
+                   "estimator's median falls at a different point between them (Praat 91.1 Hz, pYIN 84.6 Hz); "
+                   "Praat's settings were checked (ac/cc/shs and a voice-fitted range agree within 3%) and the "
+                   "other four clips agree within 1%")
 def pitch_librivox(ctx: fx.Context) -> Measured:
     return _pitch_check(ctx, _librivox(ctx) + (fx.alsa_clips()[:1] if ctx.fast else []))
 
@@ -337,7 +341,9 @@ def tempo_rows(ctx: fx.Context) -> list[dict[str, Any]]:
 
 
 @check("speech", "tempo_rate_ratio", fast=True, tolerance=f"|rate ratio / factor - 1| <= {TEMPO_RATE_MAX}",
-       reason="speech played 0.8x or 1.25x as fast has its words per minute scaled by that factor (the issue)")
+       reason="speech played 0.8x or 1.25x as fast has its words per minute scaled by that factor (the issue)",
+       known_limit="at 1.25x, beam-5 decoding of LibriVox 0870 drops the opening 'And' (21 of 22 words), so the "
+                   "rate ratio is 1.17 while the speaking-time ratio is right (1.23): an ASR miss, not a rate error")
 def tempo(ctx: fx.Context) -> Measured:
     rows = tempo_rows(ctx)
     value = worst([r["error"] for r in rows])
