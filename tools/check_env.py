@@ -5,8 +5,9 @@ import importlib
 import sys
 from importlib import metadata
 
+# fer.fer imports pkg_resources, which setuptools 81+ no longer has (the lock pins 80.x).
 MODULES = ["faster_whisper", "sentence_transformers", "xllamacpp", "mediapipe", "cv2", "piper",
-           "librosa", "spacy", "papermill", "anywidget", "cryptography", "dask", "workbench"]
+           "librosa", "spacy", "papermill", "anywidget", "cryptography", "dask", "fer.fer", "workbench"]
 
 
 def main() -> int:
