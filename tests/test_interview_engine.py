@@ -172,3 +172,24 @@ def test_import_sample_session_copies_media_and_is_idempotent(data_dir, tmp_path
     with pytest.raises(InputError, match="missing"):
         import_folder(broken, store=store)
     assert [s.id for s in store.list()] == [session.id]
+
+
+def test_import_checks_answer_files_by_content_before_storing_anything(data_dir, tmp_path):
+    """A text file named .webm, or an image named .wav, is refused by what it holds; nothing is stored."""
+    store = SessionStore()
+    folder = tmp_path / "disguised"
+    folder.mkdir()
+    (folder / "answer1.webm").write_bytes((SAMPLE / "answer1.webm").read_bytes())
+    (folder / "answer2.webm").write_text("<script>alert(1)</script> not a recording")
+    (folder / "questions.yaml").write_text(
+        "role: nurse\nlevel: mid\nsession_id: disguised\nturns:\n"
+        "  - question: Why nursing?\n    answer: answer1.webm\n"
+        "  - question: Tell me about a hard shift.\n    answer: answer2.webm\n")
+    with pytest.raises(InputError, match=r"answer file 'answer2.webm' .*not an audio, video or image file"):
+        import_folder(folder, store=store)
+    assert store.list() == [] and not store.exists("disguised")
+    (folder / "answer2.webm").unlink()
+    (folder / "answer2.webm").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # a PNG header named .webm
+    with pytest.raises(InputError, match=r"answer file 'answer2.webm' .*audio is needed"):
+        import_folder(folder, store=store)
+    assert store.list() == []

@@ -27,8 +27,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.errors import InputError
-from workbench.interview.answer import MAX_MEDIA_BYTES, check_suffix
+from workbench.interview.answer import check_suffix
 from workbench.interview.bank import LEVELS, load_bank, normalise_role
+from workbench.privacy.inputs import check_media_file
 from workbench.session import Session, Turn, TurnState, check_session_id, now_iso
 from workbench.store import SessionStore
 
@@ -83,16 +84,16 @@ def read_questions_file(folder: Path) -> ImportFile:
 
 
 def _answer_file(folder: Path, name: str) -> Path:
+    """The answer's path, once its content is known to be a readable recording with sound."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise InputError(f"answer {name!r}: give a plain file name inside the folder")
     path = Path(folder) / name
     if not path.is_file():
         raise InputError(f"answer file {name!r} listed in {QUESTIONS_FILE} is missing from {folder}")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"answer file {name!r} is empty")
-    if size > MAX_MEDIA_BYTES:
-        raise InputError(f"answer file {name!r} is too large ({size / 2**20:.0f} MiB)")
+    try:  # by content, not by name: size, type, sound track, duration and resolution limits
+        check_media_file(path, kind="audio")
+    except InputError as error:
+        raise InputError(f"answer file {name!r} in {folder}: {str(error).removeprefix(f'{path}: ')}") from error
     return path
 
 
