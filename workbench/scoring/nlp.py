@@ -25,8 +25,9 @@ EMBEDDING_MODEL_ID = "all-minilm-l6-v2"
 MAX_SPACY_CHARS = 40_000  # ours: about 7,000 words; longer answers are cut (and flagged too_long)
 EMBED_TORCH_THREADS = 1  # ours, measured on the 2-core machine under load: 1 thread 200 ms per answer,
 # torch's default (2 threads, spinning against other processes) 1,150 ms; restored after each call
-EMBED_BATCH_SIZE = 4  # ours, measured: sentence-transformers sorts by length, so small batches pad
-# short sentences far less than one batch padded to the whole answer (about 1.6x faster here)
+EMBED_BATCH_SIZE = 2  # ours, measured: sentence-transformers sorts by length, so small batches pad
+# short sentences far less than one batch padded to the whole answer. Median ms per answer on the
+# validity set (1 thread, quiet 2-core machine): batch 1: 190, 2: 155, 4: 186, one batch: ~330
 
 _lock = threading.Lock()
 _embed_lock = threading.Lock()
