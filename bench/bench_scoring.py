@@ -14,6 +14,36 @@ LLM_ANSWERS = 2  # ours: the LLM takes ~15 s per answer on 2 cores; two answers 
 JUDGE_REPEATS = 3  # ours: repeated judgements per answer for the spread
 
 
+def _embedding_backends(answers: list[tuple]) -> dict:
+    """The embedding step alone, ONNX Runtime (what scoring uses) vs the PyTorch baseline, same texts."""
+    from workbench.models.catalog import get_spec
+    from workbench.models.sentence_encoder import SentenceEncoder
+    from workbench.models.weights import resolve
+    from workbench.scoring.nlp import EMBEDDING_MODEL_ID, embedder, parse, words
+    from workbench.scoring.prepared import MIN_SENTENCE_WORDS
+
+    batches = [[question, *concepts] + [s.text for s in parse(answer).sents
+                                        if len(words(s.text)) >= MIN_SENTENCE_WORDS]
+               for question, concepts, answer in answers]
+    encoders = {"onnx": embedder(), "torch": SentenceEncoder.open(resolve(get_spec(EMBEDDING_MODEL_ID)).path, None)}
+    figures = {}
+    for name, encoder in encoders.items():
+        encoder.token_embeddings(batches[0])  # warm
+        per_answer = []
+        for batch in batches:
+            times = []
+            for _ in range(NO_LLM_REPEATS):
+                started = time.perf_counter()
+                encoder.token_embeddings(batch)
+                times.append(1000 * (time.perf_counter() - started))
+            per_answer.append(statistics.median(times))
+        figures[f"embedding_ms_per_answer_{name}"] = round(statistics.median(per_answer), 1)
+    figures["embedding_backend"] = encoders["onnx"].backend
+    figures["embedding_torch_over_onnx_ratio"] = round(
+        figures["embedding_ms_per_answer_torch"] / figures["embedding_ms_per_answer_onnx"], 2)
+    return figures
+
+
 def run() -> dict:
     from workbench.models import registry
     from workbench.scoring import score_answer
@@ -35,6 +65,7 @@ def run() -> dict:
         per_answer_ms.append(statistics.median(times))
         per_answer_cpu_ms.append(statistics.median(cpu_times))
     no_llm_ms = statistics.median(per_answer_ms)
+    embedding = _embedding_backends(answers)
 
     registry.load(LLM_MODEL_ID)
     with_llm_s, det_spreads, sampled_spreads = [], [], []
@@ -56,6 +87,7 @@ def run() -> dict:
         "no_llm_cpu_ms_per_answer_median": round(statistics.median(per_answer_cpu_ms), 1),  # all threads;
         # on a loaded machine wall time inflates, CPU time much less
         "no_llm_target_ms": TARGET_NO_LLM_MS,
+        **embedding,
         "no_llm_target_met": no_llm_ms <= TARGET_NO_LLM_MS,
         "with_llm_s_per_answer_median": round(statistics.median(with_llm_s), 2),
         "with_llm_over_no_llm_ratio": round(1000 * statistics.median(with_llm_s) / no_llm_ms, 1),

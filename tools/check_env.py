@@ -7,7 +7,8 @@ from importlib import metadata
 
 # fer.fer imports pkg_resources, which setuptools 81+ no longer has (the lock pins 80.x).
 MODULES = ["faster_whisper", "sentence_transformers", "xllamacpp", "mediapipe", "cv2", "piper",
-           "librosa", "spacy", "papermill", "anywidget", "cryptography", "dask", "fer.fer", "workbench"]
+           "librosa", "spacy", "papermill", "anywidget", "cryptography", "dask", "fer.fer", "onnx",
+           "onnxruntime", "workbench"]
 
 
 def main() -> int:

@@ -46,8 +46,7 @@ def demo_stt(model_id: str, clip: Path = REAL_CLIP) -> dict:
 
 def demo_embedding(model_id: str) -> dict:
     model = registry.load(model_id)
-    vectors, seconds = _timed(lambda: model.encode(list(DEMO_SENTENCES), normalize_embeddings=True,
-                                                   show_progress_bar=False))
+    vectors, seconds = _timed(lambda: model.encode(list(DEMO_SENTENCES)))
     return {"model": model_id, "input": " | ".join(DEMO_SENTENCES),
             "output": f"cosine similarity {float(vectors[0] @ vectors[1]):.3f}", "seconds": seconds}
 

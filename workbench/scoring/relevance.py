@@ -7,11 +7,12 @@ similarity, mapped to 0-100 between two anchors.
 
 How the anchors were calibrated (ours): the labelled set in ``data/scoring_validity`` has a
 ``calibration`` split (10 behavioural + 5 technical questions) and a ``held_out`` split (15).
-On the calibration split, off-topic answers reach raw similarities of at most about 0.18 (median
-0.05) and strong answers at least about 0.19 (median 0.4), while short generic answers that restate
-the question score *higher* than concrete stories. So relevance is used as an on-topic gate that
-saturates early (``ON_TOPIC_COS``), not as a quality measure; quality comes from the other
-components. ``python -m workbench.scoring.validity`` prints the medians and the held-out figure.
+On the calibration split, off-topic answers reach raw similarities of at most about 0.21 (median
+0.11) and strong answers at least about 0.27 (median 0.53), while short generic answers that restate
+the question score *higher* than concrete stories (figures since the answer vector pools its
+sentences' tokens, see ``prepared``; before: off-topic at most 0.18, strong at least 0.19).
+So relevance is used as an on-topic gate that saturates early (``ON_TOPIC_COS``), not as a
+quality measure; quality comes from the other components. ``python -m workbench.scoring.validity`` prints the medians and the held-out figure.
 """
 from __future__ import annotations
 
