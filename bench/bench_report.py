@@ -56,6 +56,16 @@ def _long_interview(folder: Path, minutes: float) -> None:
     (folder / "questions.yaml").write_text("\n".join(lines) + "\n")
 
 
+def _stage_timings(reports_dir: Path) -> dict:
+    """Wall seconds per stage (kernel start included) of the one run under ``reports_dir``."""
+    import json
+
+    for summary in reports_dir.glob("bench-long-interview/*/summary.json"):
+        stages = json.loads(summary.read_text()).get("stages", [])
+        return {s["name"]: round(s["duration_s"], 1) for s in stages}
+    return {}
+
+
 def run() -> dict:
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
@@ -82,6 +92,7 @@ def run() -> dict:
         results["long_interview_ok"] = '"failed": []' in done.stdout
         if not results["long_interview_ok"]:
             results["long_interview_error"] = (done.stdout + done.stderr).strip()[-400:]
+        results["long_interview_stage_s"] = _stage_timings(Path(env["WORKBENCH_REPORTS_DIR"]))
         results["batch_s_per_interview_min"] = round(wall_s / INTERVIEW_MIN, 1)
         results["projected_10_min_interview_s"] = round(wall_s / INTERVIEW_MIN * 10, 1)
         results["target_10_min_interview_s"] = TARGET_S_FOR_10_MIN

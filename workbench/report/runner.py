@@ -6,19 +6,21 @@
 
 Used by the report pipeline and by the tests of every notebook. Only the parameters a notebook
 declares in its ``parameters`` cell are passed (``pass_unknown=True`` passes the rest too), so one
-pipeline can drive notebooks whose parameter sets differ.
+pipeline can drive notebooks whose parameter sets differ. Each kernel gets the run's environment
+variables itself (nothing is changed in this process, so runs in threads never wait for each other)
+and writes its own output, the native libraries' logging (TensorFlow, mediapipe, ipykernel), to
+``kernels.log`` in the output folder instead of the terminal.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from workbench.errors import InputError, WorkbenchError
 
@@ -26,7 +28,7 @@ KERNEL_NAME = "python3"  # the venv's ipykernel; jupyter_client swaps "python" f
 CELL_TIMEOUT_S = 1800  # ours: no single cell of a 10-minute interview should run for 30 minutes
 START_TIMEOUT_S = 120  # ours: kernel start on a loaded 2-core machine (imports can take ~20 s)
 JSON_MIME = "application/json"  # how notebooks publish machine-readable results (MODELS.md: no scrapbook)
-_ENV_LOCK = threading.Lock()
+KERNEL_LOG = "kernels.log"  # in the output folder: what the kernels print outside the notebook
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
 
 
@@ -69,23 +71,20 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return {p.name: p._asdict() for p in PythonTranslator.inspect(cells[0])}
 
 
-@contextlib.contextmanager
-def _environment(extra: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernel (it inherits ours) and restore them afterwards."""
-    if not extra:
-        yield
-        return
-    with _ENV_LOCK:
-        saved = {name: os.environ.get(name) for name in extra}
-        os.environ.update(extra)
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+def _kernel_manager_class(env: dict[str, str], log_path: Path) -> type:
+    """A kernel manager for one run: its kernel gets ``env`` on top of ours and writes its own
+    stdout/stderr (not the notebook's outputs) to ``log_path``. A class per run, so runs in
+    parallel threads never share these settings."""
+    from jupyter_client import AsyncKernelManager
+
+    class RunKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw["env"] = {**kw.get("env", os.environ), **env}
+            with open(log_path, "ab") as log:  # the kernel keeps its own copy of the descriptor
+                kw["stdout"] = kw["stderr"] = log
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return RunKernelManager
 
 
 def run_notebook(
@@ -104,6 +103,7 @@ def run_notebook(
     ``parameters`` are injected after the tagged ``parameters`` cell; names the notebook does not
     declare are dropped unless ``pass_unknown``. ``env`` adds environment variables for the kernel
     (e.g. ``PYTHONHASHSEED``). Raises ``NotebookError`` with the failing cell's error in one line.
+    The kernel's own output goes to ``out_dir/kernels.log``.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -115,21 +115,24 @@ def run_notebook(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / (output_name or notebook.name)
+    kernel_log = out_dir / KERNEL_LOG
+    with open(kernel_log, "a", encoding="utf-8") as log:
+        log.write(f"== {executed.name} {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
     started = time.perf_counter()
     try:
-        with _environment(env or {}):
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=injected,
-                kernel_name=KERNEL_NAME,
-                language="python",
-                progress_bar=False,
-                log_output=False,
-                start_timeout=START_TIMEOUT_S,
-                execution_timeout=cell_timeout_s,
-                cwd=str(cwd or out_dir),
-            )
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=injected,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            start_timeout=START_TIMEOUT_S,
+            execution_timeout=cell_timeout_s,
+            cwd=str(cwd or out_dir),
+            kernel_manager_class=_kernel_manager_class(dict(env or {}), kernel_log),
+        )
     except PapermillExecutionError as error:
         evalue = " ".join(str(error.evalue).split())[:500]
         raise NotebookError(
@@ -137,7 +140,8 @@ def run_notebook(
             f"(executed copy: {executed})"
         ) from error
     except (RuntimeError, TimeoutError) as error:  # kernel died or a cell timed out
-        raise NotebookError(f"{notebook.name} did not finish: {' '.join(str(error).split())[:500]}") from error
+        raise NotebookError(f"{notebook.name} did not finish: {' '.join(str(error).split())[:500]} "
+                            f"(kernel messages: {kernel_log})") from error
     duration_s = time.perf_counter() - started
     return NotebookRun(
         notebook=notebook.name,

@@ -1,0 +1,68 @@
+"""The papermill runner: each kernel gets its run's environment variables without touching ours,
+runs in threads proceed side by side, and the kernel's own output goes to kernels.log."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import nbformat
+
+from workbench.report.runner import KERNEL_LOG, json_outputs, run_notebook
+
+PROBE_SOURCE = """\
+import json, os, sys, time
+from pathlib import Path
+from IPython.display import display
+os.write(2, b"native-library noise\\n")
+print("more noise", file=sys.__stderr__, flush=True)
+barrier = Path(BARRIER_DIR)
+saw_partner = True
+if PARTNER:
+    (barrier / f"{NAME}.ready").touch()
+    deadline = time.time() + 90
+    while not (barrier / f"{PARTNER}.ready").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    saw_partner = (barrier / f"{PARTNER}.ready").exists()
+display({"application/json": {"var": os.environ.get("WB_PROBE_VAR"), "saw_partner": saw_partner}}, raw=True)
+"""
+
+
+def _probe_notebook(folder: Path) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('NAME = "a"\nPARTNER = ""\nBARRIER_DIR = "."')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(PROBE_SOURCE)]
+    path = folder / "probe.ipynb"
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def test_kernel_gets_the_run_environment_and_its_noise_goes_to_the_log(tmp_path, capfd):
+    notebook = _probe_notebook(tmp_path)
+    run = run_notebook(notebook, tmp_path / "out", {"BARRIER_DIR": str(tmp_path)}, env={"WB_PROBE_VAR": "seed-7"})
+    assert json_outputs(run.executed_path) == [{"var": "seed-7", "saw_partner": True}]
+    assert "WB_PROBE_VAR" not in os.environ  # our own environment was never changed
+    log = (tmp_path / "out" / KERNEL_LOG).read_text()
+    assert "== probe.ipynb" in log and "native-library noise" in log and "more noise" in log
+    terminal = capfd.readouterr()
+    assert "noise" not in terminal.out + terminal.err
+
+
+def test_runs_in_threads_proceed_side_by_side_each_with_its_own_environment(tmp_path):
+    notebook = _probe_notebook(tmp_path)
+    outputs: dict[str, list] = {}
+
+    def run(name: str, partner: str) -> None:
+        done = run_notebook(notebook, tmp_path / name, {"NAME": name, "PARTNER": partner, "BARRIER_DIR": str(tmp_path)},
+                            env={"WB_PROBE_VAR": f"value-{name}"})
+        outputs[name] = json_outputs(done.executed_path)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in (("a", "b"), ("b", "a"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    # each kernel waited for the other to start its cell: a run that held the other back would not see it
+    assert outputs == {"a": [{"var": "value-a", "saw_partner": True}],
+                       "b": [{"var": "value-b", "saw_partner": True}]}
