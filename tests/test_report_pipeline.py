@@ -53,6 +53,19 @@ def test_report_folder_layout(env):
     assert finished_run(env["session_id"]) in (first.out_dir, env["second"].out_dir)
 
 
+def test_voice_and_face_run_side_by_side_and_keep_both_results(env):
+    stages = {s["name"]: s for s in env["first"].stages}
+    voice, face = stages["voice"], stages["face"]
+    assert voice["status"] == face["status"] == "ok"
+    voice_end, face_end = (s["started_s"] + s["duration_s"] for s in (voice, face))
+    assert voice["started_s"] < face_end and face["started_s"] < voice_end  # the two overlapped
+    assert stages["scoring"]["started_s"] >= max(voice_end, face_end) - 0.01  # scoring waited for both
+    turns = SessionStore().get(env["session_id"]).turns
+    assert all(t.analysis.get("voice") and t.analysis.get("face") for t in turns if t.answer_media)
+    logs = env["first"].out_dir / "logs"
+    assert {"20_voice_analysis.log", "30_facial_analysis.log"} <= {p.name for p in logs.iterdir()}
+
+
 def test_report_html_is_for_a_student(env):
     page = env["first"].html_path.read_text(encoding="utf-8")
     assert "Overview" in page and "Overall score" in page and "Main strengths" in page

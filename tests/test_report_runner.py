@@ -1,5 +1,5 @@
 """The papermill runner: each kernel gets its run's environment variables without touching ours,
-runs in threads proceed side by side, and the kernel's own output goes to kernels.log."""
+runs in threads proceed side by side, and the kernel's own output goes to logs/<notebook>.log."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from workbench.report.runner import KERNEL_LOG, json_outputs, run_notebook
+from workbench.report.runner import KERNEL_LOG_DIR, json_outputs, run_notebook
 
 PROBE_SOURCE = """\
 import json, os, sys, time
@@ -43,7 +43,7 @@ def test_kernel_gets_the_run_environment_and_its_noise_goes_to_the_log(tmp_path,
     run = run_notebook(notebook, tmp_path / "out", {"BARRIER_DIR": str(tmp_path)}, env={"WB_PROBE_VAR": "seed-7"})
     assert json_outputs(run.executed_path) == [{"var": "seed-7", "saw_partner": True}]
     assert "WB_PROBE_VAR" not in os.environ  # our own environment was never changed
-    log = (tmp_path / "out" / KERNEL_LOG).read_text()
+    log = (tmp_path / "out" / KERNEL_LOG_DIR / "probe.log").read_text()
     assert "== probe.ipynb" in log and "native-library noise" in log and "more noise" in log
     terminal = capfd.readouterr()
     assert "noise" not in terminal.out + terminal.err

@@ -9,7 +9,7 @@ declares in its ``parameters`` cell are passed (``pass_unknown=True`` passes the
 pipeline can drive notebooks whose parameter sets differ. Each kernel gets the run's environment
 variables itself (nothing is changed in this process, so runs in threads never wait for each other)
 and writes its own output, the native libraries' logging (TensorFlow, mediapipe, ipykernel), to
-``kernels.log`` in the output folder instead of the terminal.
+``logs/<notebook>.log`` in the output folder instead of the terminal.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ KERNEL_NAME = "python3"  # the venv's ipykernel; jupyter_client swaps "python" f
 CELL_TIMEOUT_S = 1800  # ours: no single cell of a 10-minute interview should run for 30 minutes
 START_TIMEOUT_S = 120  # ours: kernel start on a loaded 2-core machine (imports can take ~20 s)
 JSON_MIME = "application/json"  # how notebooks publish machine-readable results (MODELS.md: no scrapbook)
-KERNEL_LOG = "kernels.log"  # in the output folder: what the kernels print outside the notebook
+KERNEL_LOG_DIR = "logs"  # in the output folder, one file per notebook: what its kernel printed outside it
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
 
 
@@ -103,7 +103,7 @@ def run_notebook(
     ``parameters`` are injected after the tagged ``parameters`` cell; names the notebook does not
     declare are dropped unless ``pass_unknown``. ``env`` adds environment variables for the kernel
     (e.g. ``PYTHONHASHSEED``). Raises ``NotebookError`` with the failing cell's error in one line.
-    The kernel's own output goes to ``out_dir/kernels.log``.
+    The kernel's own output goes to ``out_dir/logs/<executed notebook>.log``.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -115,7 +115,8 @@ def run_notebook(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / (output_name or notebook.name)
-    kernel_log = out_dir / KERNEL_LOG
+    kernel_log = out_dir / KERNEL_LOG_DIR / f"{executed.stem}.log"
+    kernel_log.parent.mkdir(exist_ok=True)
     with open(kernel_log, "a", encoding="utf-8") as log:
         log.write(f"== {executed.name} {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
     started = time.perf_counter()

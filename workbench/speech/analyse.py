@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.session import Turn
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
 from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
@@ -169,11 +170,14 @@ def analyse_session(
             skipped.append({"turn": turn.index, "reason": str(error)})
             continue
         result = analysis.to_json(include_curves=True)
-        turn.analysis["voice"] = result
-        if not turn.answer_text and analysis.transcript.speech_detected:
-            turn.answer_text = analysis.transcript.text
-        if turn.answer_duration_s is None:
-            turn.answer_duration_s = round(analysis.transcript.duration_s, 3)
-        store.save_turn(session_id, turn)
+
+        def record(stored: Turn, result: dict = result, transcript=analysis.transcript) -> None:
+            stored.analysis["voice"] = result
+            if not stored.answer_text and transcript.speech_detected:
+                stored.answer_text = transcript.text
+            if stored.answer_duration_s is None:
+                stored.answer_duration_s = round(transcript.duration_s, 3)
+
+        store.update_turn(session_id, turn.index, record)  # the face stage may be writing beside us
         answers.append({"turn": turn.index, **{k: v for k, v in result.items() if k not in ("transcript", "curves")}})
     return {"session_id": session_id, "answers": answers, "skipped": skipped, "summary": summarise(answers)}

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from workbench.config import settings
 from workbench.errors import InputError
@@ -195,6 +195,27 @@ class SessionStore(MediaMixin):
                 (session_id, turn.index, self._encode(turn.to_json(), self._turn_context(session_id, turn.index))),
             )
         self._after_turn_saved(session_id, turn, old_state, now)
+
+    def update_turn(self, session_id: str, index: int, change: Callable[[Turn], None]) -> Turn:
+        """Apply ``change`` to the stored turn and save it, as one transaction that other processes
+        wait for. Analysis stages running side by side (voice and face notebooks) each update their
+        own keys of ``turn.analysis`` this way without overwriting each other's. Returns the turn."""
+        check_session_id(session_id)
+        now = self.clock()
+        context = self._turn_context(session_id, index)
+        with self._lock, self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")  # the write lock from the read on: no lost update
+            row = db.execute("SELECT body FROM turns WHERE session_id = ? AND idx = ?",
+                             (session_id, index)).fetchone()
+            if row is None:
+                raise InputError(f"no turn {index} in session {session_id!r}")
+            turn = Turn.from_json(self._decode(row[0], context))
+            old_state = turn.state.value
+            change(turn)
+            db.execute("UPDATE turns SET body = ? WHERE session_id = ? AND idx = ?",
+                       (self._encode(turn.to_json(), context), session_id, index))
+        self._after_turn_saved(session_id, turn, old_state, now)
+        return turn
 
     def _after_turn_saved(self, session_id: str, turn: Turn, old_state: str, now: datetime) -> None:
         """Audit state changes; discard the turn's raw media once it is analysed (data minimisation)."""

@@ -51,11 +51,9 @@ def analyse_session(session_id: str, *, store=None, fps: float = video.DEFAULT_F
             skipped.append({"turn": turn.index, "reason": str(error)})
             continue
         done[turn.index] = analysis
-        turn.analysis["face"] = {
-            **analysis.to_json(), "series": analysis.series(SESSION_SERIES_POINTS),
-        }
-        turn.analysis["face"].pop("source", None)  # the path may name a person; the turn knows its media
-        store.save_turn(session_id, turn)
+        face = {**analysis.to_json(), "series": analysis.series(SESSION_SERIES_POINTS)}
+        face.pop("source", None)  # the path may name a person; the turn knows its media
+        store.update_turn(session_id, turn.index, lambda stored, face=face: stored.analysis.update(face=face))
         rows.append({"turn": turn.index, "question": turn.question, **{
             k: analysis.summary[k] for k in (
                 "duration_s", "face_visible_ratio", "eye_contact_ratio", "yaw_sd_deg",
