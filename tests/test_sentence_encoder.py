@@ -107,3 +107,34 @@ def test_the_answer_vector_pools_every_sentence_past_the_model_window():
     tokens = embed_tokens(base.sentences)
     assert np.allclose(base.answer_vec, unit_mean(np.concatenate(tokens)), atol=1e-5)
     assert float(base.answer_vec @ base.question_vec) > float(other.answer_vec @ other.question_vec)
+
+
+def _open_in_process(folder: str, target: str, start, results) -> None:
+    import contextlib
+    import io
+    from pathlib import Path
+
+    printed = io.StringIO()
+    start.wait(timeout=60)
+    with contextlib.redirect_stdout(printed):
+        encoder = SentenceEncoder.open(Path(folder), Path(target), MODEL_ID)
+    results.put((encoder.backend, "Preparing the ONNX copy" in printed.getvalue()))
+
+
+def test_processes_starting_together_export_once_and_agree(folder, tmp_path):
+    import multiprocessing
+
+    from workbench.models.sentence_encoder import _checked_copy
+
+    target = derived_onnx_path(tmp_path, MODEL_ID, get_spec(MODEL_ID).sha256)
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(2), spawn.Queue()
+    workers = [spawn.Process(target=_open_in_process, args=(str(folder), str(target), start, results))
+               for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=240) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(outcomes) == [("onnxruntime", False), ("onnxruntime", True)]  # one exported, one reused
+    assert _checked_copy(target)

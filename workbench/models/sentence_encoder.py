@@ -14,10 +14,13 @@ slower; ``SentenceEncoder.backend`` says which one runs.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +175,18 @@ def export_onnx(folder: Path, target: Path, reference: _TorchTokens | None = Non
         partial.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One exporter at a time for ``folder``, across threads and processes (batch workers start together)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with _export_lock, open(folder / ".export.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _checked_copy(target: Path) -> bool:
     """True when ``target`` is the file that passed the check (same size and modification time)."""
     record = _read_json(target.parent / "check.json")
@@ -198,7 +213,7 @@ class SentenceEncoder:
         reason = onnx_unsupported_reason(folder) if onnx_file else "ONNX disabled"
         if reason is None:
             try:
-                with _export_lock:
+                with _exclusive(onnx_file.parent):
                     if not _checked_copy(onnx_file):
                         print(f"Preparing the ONNX copy of {name or folder.name} (once, a few seconds)...", flush=True)
                         export_onnx(folder, onnx_file)
