@@ -116,7 +116,7 @@ def _open_in_process(folder: str, target: str, start, results) -> None:
 
     printed = io.StringIO()
     start.wait(timeout=60)
-    with contextlib.redirect_stdout(printed):
+    with contextlib.redirect_stderr(printed):
         encoder = SentenceEncoder.open(Path(folder), Path(target), MODEL_ID)
     results.put((encoder.backend, "Preparing the ONNX copy" in printed.getvalue()))
 

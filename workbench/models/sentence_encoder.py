@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -215,7 +216,8 @@ class SentenceEncoder:
             try:
                 with _exclusive(onnx_file.parent):
                     if not _checked_copy(onnx_file):
-                        print(f"Preparing the ONNX copy of {name or folder.name} (once, a few seconds)...", flush=True)
+                        print(f"Preparing the ONNX copy of {name or folder.name} (once, a few seconds)...",
+                              file=sys.stderr, flush=True)
                         export_onnx(folder, onnx_file)
                 return cls(_OnnxTokens(onnx_file, folder), "onnxruntime")
             except Exception as error:  # noqa: BLE001 - any export failure falls back to the same vectors
