@@ -6,10 +6,11 @@
 
 Runs the voice, face and scoring notebooks (20, 30, 40) and then ``90_report`` with papermill, each
 in a fresh kernel, into ``reports/<session>/<run-id>/``. Voice and face run side by side (each
-writes only its own key of ``turn.analysis``); scoring, which reads both, waits for them. A stage notebook that does not exist yet is
-skipped with a note; a stage that fails stops the run with a ``ReportError`` naming the stage, after
-``summary.json`` has recorded the failure. After the analysis stages, media are discarded (data
-minimisation) unless ``keep_media``; the report reads only the stored analysis.
+writes only its own key of ``turn.analysis``); scoring, which reads both, waits for them. A stage
+notebook that does not exist yet is skipped with a note; a stage that fails stops the run with a
+``ReportError`` naming the stage, after ``summary.json`` has recorded the failure. After the
+analysis stages, media are discarded (data minimisation) unless ``keep_media``; the report reads
+only the stored analysis.
 """
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ class ReportResult:
     html_path: Path | None = None
     summary_path: Path | None = None
     pdf_path: Path | None = None
-    stages: list[dict[str, Any]] = field(default_factory=list)  # name, notebook, status, started_s, duration_s, note
+    stages: list[dict[str, Any]] = field(default_factory=list)  # name, notebook, status, started_s,
+    # duration_s, note
     duration_s: float = 0.0
     error: str | None = None
 
