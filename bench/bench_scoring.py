@@ -19,12 +19,10 @@ def _embedding_backends(answers: list[tuple]) -> dict:
     from workbench.models.catalog import get_spec
     from workbench.models.sentence_encoder import SentenceEncoder
     from workbench.models.weights import resolve
-    from workbench.scoring.nlp import EMBEDDING_MODEL_ID, embedder, parse, words
-    from workbench.scoring.prepared import MIN_SENTENCE_WORDS
+    from workbench.scoring.nlp import EMBEDDING_MODEL_ID, embedder, parse
+    from workbench.scoring.prepared import content_sentences
 
-    batches = [[question, *concepts] + [s.text for s in parse(answer).sents
-                                        if len(words(s.text)) >= MIN_SENTENCE_WORDS]
-               for question, concepts, answer in answers]
+    batches = [[question, *concepts, *content_sentences(parse(answer))] for question, concepts, answer in answers]
     encoders = {"onnx": embedder(), "torch": SentenceEncoder.open(resolve(get_spec(EMBEDDING_MODEL_ID)).path, None)}
     figures = {}
     for name, encoder in encoders.items():

@@ -41,7 +41,6 @@ PROBE_TEXTS = (
     "Über-naïve café résumé 🙂 — ¿qué tal? 東京",
     "word " * 400,  # longer than the model's window: the cut must match
 )
-_export_lock = threading.Lock()
 
 
 def unit_mean(tokens: np.ndarray) -> np.ndarray:
@@ -179,9 +178,10 @@ def export_onnx(folder: Path, target: Path, reference: _TorchTokens | None = Non
 
 @contextlib.contextmanager
 def _exclusive(folder: Path) -> Iterator[None]:
-    """One exporter at a time for ``folder``, across threads and processes (batch workers start together)."""
+    """One exporter at a time for ``folder``, across threads and processes (batch workers start together):
+    each call opens the lock file anew, and ``flock`` locks of separate opens exclude each other."""
     folder.mkdir(parents=True, exist_ok=True)
-    with _export_lock, open(folder / ".export.lock", "w") as handle:
+    with open(folder / ".export.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

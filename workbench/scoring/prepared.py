@@ -42,13 +42,19 @@ class PreparedAnswer:
         return len(self.word_tokens)
 
 
+def content_sentences(doc: Any) -> list[str]:
+    """The sentences of a parsed answer that get embedded: ``MIN_SENTENCE_WORDS`` or more, at most
+    ``MAX_EMBEDDED_SENTENCES``, in order."""
+    sentences = [s.text.strip() for s in doc.sents if len(words(s.text)) >= MIN_SENTENCE_WORDS]
+    return sentences[:MAX_EMBEDDED_SENTENCES]
+
+
 def prepare(question: str, text: str, concepts: list[str] | None = None) -> PreparedAnswer:
     """Parse ``text`` with spaCy and embed question, concepts and each sentence (the whole text
     when no sentence has ``MIN_SENTENCE_WORDS``); the answer vector pools all their tokens."""
     concepts = [c.strip() for c in (concepts or []) if c and c.strip()]
     doc = parse(text)
-    sentences = [s.text.strip() for s in doc.sents if len(words(s.text)) >= MIN_SENTENCE_WORDS]
-    sentences = sentences[:MAX_EMBEDDED_SENTENCES]
+    sentences = content_sentences(doc)
     units = sentences or [text or ""]
     tokens = embed_tokens([question or ""] + concepts + units)
     vectors = np.stack([unit_mean(t) for t in tokens])

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import InputError
-from workbench.session import Turn
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
+from workbench.session import Turn
 from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
 from workbench.speech.prosody import ProsodyTrack, track_chunk
 from workbench.speech.stt import Transcript, Word, transcribe_chunk
