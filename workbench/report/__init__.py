@@ -2,5 +2,5 @@
 self-contained HTML report plus a summary JSON with full provenance.
 
     from workbench.report.pipeline import report_session
-    result = report_session("sample-session")       # reports/<session>/<run-id>/report.html
+    result = report_session("sample-synthetic-swe")       # reports/<session>/<run-id>/report.html
 """

@@ -2,8 +2,8 @@
 
 Each row is a measure in plain words, its value with a unit, the norm it is compared with and a
 verdict (``"in"``, ``"low"``, ``"high"``, ``"fair"`` or None where no norm exists). Voice norms
-come from ``workbench.speech.norms.bands()`` and face norms from the scoring stage's delivery
-thresholds: they are read, never restated here. Everything else a stage stored stays available
+come from ``workbench.speech.norms.bands()`` and face norms from ``workbench.scoring.delivery.bands()``:
+they are imported, never restated here. Everything else a stage stored stays available
 in the report's collapsed "all measures" section.
 """
 from __future__ import annotations
@@ -11,9 +11,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-REPORT_CONTEXT = "conversation"  # an interview answer is conversational speech (speech.norms' default)
+from workbench.scoring import delivery
+from workbench.speech import norms as voice_norms
+from workbench.speech.norms import Band
+
+REPORT_CONTEXT = voice_norms.DEFAULT_CONTEXT  # an interview answer is conversational speech
 PERCENT = 100.0  # fractions are shown as percentages
 VALUE_DIGITS = 1  # ours: one decimal is finer than any band in speech.norms
+SCALE_DIGITS = 2  # ours: a 0-1 scale (expressiveness) needs two decimals to tell its bands apart
 # Voice measures shown to the student, in reading order: (band name in speech.norms, plain label).
 VOICE_MEASURES = (
     ("words_per_minute", "Speaking rate"),
@@ -24,8 +29,14 @@ VOICE_MEASURES = (
     ("pitch_variability_semitones", "Pitch variation (a flat voice is low)"),
     ("loudness_variability_db", "Loudness variation"),
 )
+# Face measures with a norm (the delivery score's bands, ``scoring.delivery.bands``): (key, plain label).
+FACE_MEASURES = (
+    ("face_visible_ratio", "Face visible"),
+    ("eye_contact_ratio", "Eye contact (looking at the camera)"),
+    ("expressiveness", "Facial expressiveness (a still face is low)"),
+)
 UNIT_LABELS = {"words/min": "words/min", "per 100 words": "per 100 words", "fraction": "%", "s": "s",
-               "semitones": "semitones", "dB": "dB"}
+               "semitones": "semitones", "dB": "dB", "0-1 scale": "on a 0-1 scale"}
 # Plain words for the face stage's quality flags (workbench.vision.quality).
 QUALITY_FLAG_WORDS = {
     "no_face": "no face found",
@@ -62,15 +73,22 @@ def _shown(value: float | None, unit: str) -> float | None:
     return None if value is None else value * PERCENT if unit == "fraction" else value
 
 
-def _format(value: float | None, unit: str) -> str:
+def format_value(value: float | None, unit: str) -> str:
     shown = _shown(value, unit)
     if shown is None:
         return "not measurable"
     label = UNIT_LABELS.get(unit, unit)
-    return f"{shown:.{VALUE_DIGITS}f} {label}" if label != "%" else f"{shown:.0f} %"
+    if label == "%":
+        return f"{shown:.0f} %"
+    return f"{shown:.{SCALE_DIGITS if unit == '0-1 scale' else VALUE_DIGITS}f} {label}"
 
 
-def _norm_text(low: float | None, high: float | None, unit: str) -> str:
+def limit_text(value: float, unit: str) -> str:
+    """A band limit with its unit, as short as it goes (``20 %``, ``70 words/min``)."""
+    return f"{_shown(value, unit):g} {UNIT_LABELS.get(unit, unit)}"
+
+
+def norm_text(low: float | None, high: float | None, unit: str) -> str:
     label = UNIT_LABELS.get(unit, unit)
     low, high = _shown(low, unit), _shown(high, unit)
 
@@ -88,33 +106,35 @@ def _norm_text(low: float | None, high: float | None, unit: str) -> str:
 
 def voice_rows(voice: dict[str, Any], context: str = REPORT_CONTEXT) -> list[MeasureRow]:
     """The student's voice table for one answer's ``turn.analysis["voice"]`` (empty if no speech)."""
-    from workbench.speech.norms import bands
-
-    if not voice or not voice.get("speech_detected", True):
+    if not voice or not voice["speech_detected"]:
         return []
-    in_force = bands(context)
+    in_force = {b.measure: b for b in voice_norms.bands(context)}
     rows = []
     for name, label in VOICE_MEASURES:
-        band = in_force.get(name)
-        if band is None:
-            continue
+        band = in_force[name]
         value = _number(voice.get(name))
-        rows.append(MeasureRow(label, _format(value, band.unit), _norm_text(band.low, band.high, band.unit),
+        rows.append(MeasureRow(label, format_value(value, band.unit), norm_text(band.low, band.high, band.unit),
                                band.classify(value), band.source))
     return rows
 
 
-def _delivery_norms() -> dict[str, float] | None:
-    try:
-        from workbench.scoring import delivery
-    except ImportError:
-        return None
-    return {"visible_min": delivery.MIN_FACE_VISIBLE_RATIO, "eye_good": delivery.EYE_CONTACT_GOOD,
-            "eye_poor": delivery.EYE_CONTACT_POOR}
-
-
 def _percent(value: float | None) -> str:
     return "not measurable" if value is None else f"{value * PERCENT:.0f} %"
+
+
+def face_verdict(value: float | None, band: Band) -> str | None:
+    """The band's verdict, with ``"fair"`` between the zero-credit limit and the band (partial credit)."""
+    verdict = band.classify(value)
+    if verdict == "low" and band.zero_low is not None and value is not None and value >= band.zero_low:
+        return "fair"
+    return verdict
+
+
+def face_norm_text(band: Band) -> str:
+    text = norm_text(band.low, band.high, band.unit)
+    if band.zero_low is not None:
+        text += f" (under {limit_text(band.zero_low, band.unit)} is low)"
+    return text
 
 
 def face_rows(face: dict[str, Any]) -> list[MeasureRow]:
@@ -122,25 +142,13 @@ def face_rows(face: dict[str, Any]) -> list[MeasureRow]:
     summary = (face or {}).get("summary") or {}
     if not summary:
         return []
-    norms = _delivery_norms()
-    source = "ours (scoring.delivery thresholds)"
+    in_force = {b.measure: b for b in delivery.bands()}
     rows = []
-    visible = _number(summary.get("face_visible_ratio"))
-    if norms:
-        verdict = None if visible is None else ("in" if visible >= norms["visible_min"] else "low")
-        rows.append(MeasureRow("Face visible", _percent(visible),
-                               f"at least {norms['visible_min'] * PERCENT:g} % of the time", verdict, source))
-    else:
-        rows.append(MeasureRow("Face visible", _percent(visible), "–", None))
-    eye = _number(summary.get("eye_contact_ratio"))
-    if norms:
-        verdict = None if eye is None else (
-            "in" if eye >= norms["eye_good"] else "low" if eye < norms["eye_poor"] else "fair")
-        rows.append(MeasureRow("Eye contact (looking at the camera)", _percent(eye),
-                               f"at least {norms['eye_good'] * PERCENT:g} % (under {norms['eye_poor'] * PERCENT:g} % is low)",
-                               verdict, source))
-    else:
-        rows.append(MeasureRow("Eye contact (looking at the camera)", _percent(eye), "–", None))
+    for name, label in FACE_MEASURES:
+        band = in_force[name]
+        value = _number(summary.get(name))
+        shown = _percent(value) if band.unit == "fraction" else format_value(value, band.unit)
+        rows.append(MeasureRow(label, shown, face_norm_text(band), face_verdict(value, band), band.source))
     events = summary.get("looking_away_events")
     if events is not None:
         longest = _number(summary.get("looking_away_longest_s"))
@@ -187,17 +195,3 @@ def verdict_counts(rows: list[MeasureRow]) -> dict[str, int]:
         if row.verdict is not None:
             counts[row.verdict] = counts.get(row.verdict, 0) + 1
     return counts
-
-
-def norm_rows(context: str = REPORT_CONTEXT) -> list[tuple[str, str, str]]:
-    """(measure in plain words, norm, source) for every measure of the student tables that has a norm."""
-    from workbench.speech.norms import bands
-
-    in_force = bands(context)
-    rows = [(label, _norm_text(in_force[name].low, in_force[name].high, in_force[name].unit), in_force[name].source)
-            for name, label in VOICE_MEASURES if name in in_force]
-    norms = _delivery_norms()
-    if norms:
-        rows += [(row.measure, row.norm, row.source) for row in face_rows({"summary": {"frames_total": 0}})
-                 if row.norm != "–"]
-    return rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.report.measures import MeasureRow, face_rows, voice_rows
-from workbench.session import Session
+from workbench.session import Session, Turn, TurnState
 
 TOP_N = 3  # the issue asks for "the three main strengths and improvements"
 STRENGTH_MIN_SCORE = 60.0  # scoring.overall's "good" band starts at 60: below it a criterion needs work
@@ -26,6 +26,11 @@ COMPONENT_WORDS = {
 PLAIN_VERDICT = {"low": "below", "high": "above", "fair": "below"}
 
 
+def asked_turns(session: Session) -> list[Turn]:
+    """The turns whose question was put to the candidate: a planned, never-asked question is left out."""
+    return [turn for turn in session.turns if turn.state != TurnState.PLANNED]
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     if not text:
@@ -37,26 +42,25 @@ def _sentence(text: str) -> str:
 def _feedback_points(session: Session, key: str) -> list[tuple[float, str]]:
     """(answer score, "In answer N: point") from the scoring stage's written (LLM) feedback."""
     found = []
-    for turn in session.turns:
+    for turn in asked_turns(session):
         scores = turn.analysis.get("scores") or {}
-        feedback = scores.get("feedback") if isinstance(scores, dict) else None
-        if not isinstance(feedback, dict) or feedback.get("source") == "rules":
+        feedback = scores.get("feedback")
+        if not feedback or feedback["source"] == "rules":
             continue  # rule feedback restates the components, which are already used below
-        for item in feedback.get(key) or []:
-            point = item.get("point") if isinstance(item, dict) else item
-            if isinstance(point, str) and point.strip():
-                found.append((float(scores.get("overall") or 0.0),
-                              f"In answer {turn.index + 1}: {point.strip().rstrip('.')}"))
+        for item in feedback[key]:
+            point = item["point"]
+            if point.strip():
+                found.append((float(scores["overall"]), f"In answer {turn.index + 1}: {point.strip().rstrip('.')}"))
     return found
 
 
 def _first_reason(session: Session, name: str) -> str | None:
     """The reason the scoring stage gave for the lowest score of component ``name``."""
     lowest: tuple[float, str] | None = None
-    for turn in session.turns:
-        component = ((turn.analysis.get("scores") or {}).get("components") or {}).get(name) or {}
-        reasons = component.get("reasons") or []
-        if reasons and isinstance(component.get("score"), (int, float)):
+    for turn in asked_turns(session):
+        component = ((turn.analysis.get("scores") or {}).get("components") or {}).get(name)
+        reasons = component["reasons"] if component else []
+        if reasons:
             if lowest is None or component["score"] < lowest[0]:
                 lowest = (float(component["score"]), str(reasons[0]))
     return lowest[1] if lowest else None
@@ -66,7 +70,7 @@ def _pattern_rows(session: Session, *, face: bool = True) -> list[tuple[str, str
     """(measure, verdict, answers with that verdict, answers measured, norm) for every voice (and
     ``face``) measure whose verdict is the same outside the band in most answers."""
     per_measure: dict[str, list[MeasureRow]] = {}
-    for turn in session.turns:
+    for turn in asked_turns(session):
         rows = voice_rows(turn.analysis.get("voice") or {})
         if face:
             rows += face_rows(turn.analysis.get("face") or {})
@@ -121,14 +125,3 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(item.lower())
             out.append(item)
     return out
-
-
-def session_band(score: float | None) -> str | None:
-    """The scoring stage's band name for a session score (None when not scored)."""
-    if score is None:
-        return None
-    try:
-        from workbench.scoring.overall import band
-    except ImportError:
-        return None
-    return band(score)

@@ -1,6 +1,6 @@
 """One session in, one reproducible report out.
 
-    result = report_session("sample-session")
+    result = report_session("sample-synthetic-swe")
     result.html_path      # reports/<session>/<run-id>/report.html (no code, plots embedded)
     result.summary_path   # reports/<session>/<run-id>/summary.json (numbers + provenance)
 
@@ -118,11 +118,8 @@ def _reusable(store: SessionStore, session_id: str, key: str) -> bool:
 
 
 def _discard_media(store: SessionStore, session_id: str) -> str:
-    discard = getattr(store, "discard_media", None)
-    if discard is None:
-        return "kept: the store has no discard_media yet"
-    discard(session_id)
-    return "discarded after analysis"
+    discarded = store.discard_media(session_id)
+    return "discarded after analysis" if discarded else "none left to discard"
 
 
 def report_session(

@@ -94,7 +94,7 @@ def model_records(model_ids: Iterable[str]) -> list[dict[str, Any]]:
 def models_used(analyses: Iterable[dict[str, Any]]) -> list[str]:
     """Model ids named in stored analysis dicts (keys ending in ``model`` or ``model_id``, at any
     depth), then the default model of every task, so the record is complete either way."""
-    from workbench.models.catalog import TASKS, default_model_id
+    from workbench.models.catalog import TASKS, UnknownModelError, default_model_id
 
     found: list[str] = []
 
@@ -116,7 +116,7 @@ def models_used(analyses: Iterable[dict[str, Any]]) -> list[str]:
     for task in TASKS:
         try:
             found.append(default_model_id(task))
-        except Exception:  # noqa: BLE001 - a task without a default is simply not recorded
+        except UnknownModelError:  # a task without a default is simply not recorded
             continue
     return list(dict.fromkeys(found))
 

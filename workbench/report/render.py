@@ -7,17 +7,15 @@ cannot inject markup into the report.
 from __future__ import annotations
 
 import html
-import importlib
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from workbench.privacy.anonymise import anonymise_text as anonymise_text_of
 from workbench.report.measures import VERDICT_WORDS, face_quality_note, face_rows, voice_rows
+from workbench.report.summary import scalars
 from workbench.session import Turn
+from workbench.speech.fillers import FILLED_PAUSES  # the one filler lexicon the highlighting uses
 
-# Fallbacks used only while the speech module does not export its own (it is the source of truth).
-FALLBACK_PAUSE_S = 1.0  # ours: a silence of a second or more reads as a pause in conversation
-FALLBACK_FILLERS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "uhm", "umm"})  # ours: unambiguous only
-WORD_KEYS = ("word", "text", "token")
 CARD_STYLE = (
     "border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0;"
     "font-family:system-ui,sans-serif;line-height:1.5"
@@ -28,40 +26,9 @@ VERDICT_STYLE = "border-radius:4px;padding:0 6px;"
 VERDICT_COLOURS = {"in": "#c9f2cf", "low": "#ffd8b5", "high": "#ffd8b5", "fair": "#fff3b0"}  # green / orange / amber
 
 
-def speech_constant(names: Iterable[str], default: Any) -> Any:
-    """The first of ``names`` that ``workbench.speech`` (or one of its modules) defines."""
-    for module_name in ("workbench.speech", "workbench.speech.voice", "workbench.speech.fillers",
-                        "workbench.speech.metrics", "workbench.speech.norms"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in names:
-            if hasattr(module, name):
-                return getattr(module, name)
-    return default
-
-
-def pause_threshold_s() -> float:
-    return float(speech_constant(("PAUSE_MIN_S", "MIN_PAUSE_S", "PAUSE_S", "LONG_PAUSE_S"), FALLBACK_PAUSE_S))
-
-
-def filler_words() -> frozenset[str]:
-    found = speech_constant(("FILLED_PAUSES", "FILLER_WORDS", "FILLERS"), FALLBACK_FILLERS)
-    return frozenset(str(w).lower() for w in found)
-
-
-def anonymiser(enabled: bool) -> Any:
+def anonymiser(enabled: bool) -> Callable[[str], str] | None:
     """``workbench.privacy.anonymise.anonymise_text`` when ``enabled`` (None otherwise)."""
-    if not enabled:
-        return None
-    try:
-        from workbench.privacy.anonymise import anonymise_text
-    except ImportError as error:
-        from workbench.errors import InputError
-
-        raise InputError("anonymised reports need workbench.privacy.anonymise, which is not installed") from error
-    return anonymise_text
+    return anonymise_text_of if enabled else None
 
 
 def esc(value: Any) -> str:
@@ -76,44 +43,33 @@ def fmt(value: Any, digits: int = 2, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
-def words_of(voice: dict[str, Any]) -> list[dict[str, Any]]:
-    """Timed words of a voice analysis: ``words`` at the top or inside ``transcript``."""
-    for holder in (voice, voice.get("transcript") if isinstance(voice.get("transcript"), dict) else {}):
-        words = holder.get("words") if isinstance(holder, dict) else None
-        if isinstance(words, list) and words and isinstance(words[0], dict):
-            return words
-    return []
-
-
-def _word_text(word: dict[str, Any]) -> str:
-    return str(next((word[k] for k in WORD_KEYS if k in word), "")).strip()
-
-
 def transcript_html(text: str | None, voice: dict[str, Any] | None = None) -> str:
-    """The answer with fillers highlighted and pauses marked ``[pause 1.4 s]``. Uses the timed words of
-    the voice analysis when present (pauses need times); else marks fillers in the plain text."""
-    fillers = filler_words()
-    words = words_of(voice or {})
+    """The answer with fillers highlighted and the voice stage's silent pauses marked ``[pause 1.4 s]``.
+
+    ``voice`` is the stored voice analysis (``VoiceAnalysis.to_json``): its ``transcript.words`` and
+    ``pauses`` are used when present (pauses need times); else fillers are marked in the plain text.
+    """
+    words = (voice or {}).get("transcript", {}).get("words") or []
     pieces: list[str] = []
     if words:
-        threshold = pause_threshold_s()
-        previous_end = None
+        pauses = sorted((voice or {}).get("pauses") or [], key=lambda p: p["start_s"])
+        pending = 0
         for word in words:
-            start, end = word.get("start") or word.get("start_s"), word.get("end") or word.get("end_s")
-            if previous_end is not None and start is not None and start - previous_end >= threshold:
-                pieces.append(f'<span style="{PAUSE_STYLE}" title="pause">[pause {start - previous_end:.1f} s]</span>')
-            pieces.append(_mark(_word_text(word), fillers))
-            previous_end = end if end is not None else previous_end
+            while pending < len(pauses) and pauses[pending]["start_s"] < word["start_s"]:
+                seconds = pauses[pending]["duration_s"]
+                pieces.append(f'<span style="{PAUSE_STYLE}" title="pause">[pause {seconds:.1f} s]</span>')
+                pending += 1
+            pieces.append(_mark(word["text"].strip()))
     elif text:
-        pieces = [_mark(token, fillers) for token in text.split()]
+        pieces = [_mark(token) for token in text.split()]
     if not pieces:
         return "<p><em>No answer was recorded for this question.</em></p>"
     return "<p>" + " ".join(pieces) + "</p>"
 
 
-def _mark(token: str, fillers: frozenset[str]) -> str:
+def _mark(token: str) -> str:
     bare = re.sub(r"[^\w']", "", token.lower())
-    if bare in fillers:
+    if bare in FILLED_PAUSES:
         return f'<span style="{FILLER_STYLE}" title="filler">{esc(token)}</span>'
     return esc(token)
 
@@ -176,27 +132,14 @@ def details_html(summary_text: str, inner_html: str) -> str:
     return f"<details><summary>{esc(summary_text)}</summary>{inner_html}</details>"
 
 
-def feedback_of(scores: dict[str, Any]) -> str | None:
-    for key in ("feedback", "llm_feedback", "comment", "summary"):
-        value = scores.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-        if isinstance(value, dict):
-            text = value.get("text") or value.get("feedback") or value.get("summary")
-            if isinstance(text, str) and text.strip():
-                return text
-    return None
-
-
 def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) -> str:
     """The scoring stage's ``{"strengths": [{"point", "quote"}], "improvements": [...]}`` as two lists."""
     clean = anonymise_text or (lambda text: text)
     blocks = []
     for key, title in (("strengths", "What worked"), ("improvements", "What to improve")):
         items = []
-        for item in feedback.get(key) or []:
-            point = item.get("point") if isinstance(item, dict) else item
-            quote = item.get("quote") if isinstance(item, dict) else None
+        for item in feedback[key]:
+            point, quote = item["point"], item.get("quote")
             line = esc(clean(str(point)))
             if quote:
                 line += f' — <q style="color:#57606a">{esc(clean(str(quote)))}</q>'
@@ -216,12 +159,11 @@ COMPONENT_LABELS = {  # scoring component names (workbench.scoring.api) in plain
 
 
 def _scores_rows(scores: dict[str, Any], turn_summary: dict[str, Any]) -> list[tuple[str, str, str]]:
-    components = scores.get("components") if isinstance(scores.get("components"), dict) else {}
+    """(criterion, score, the scoring stage's first reasons) per component of ``AnswerScores.to_json``."""
     rows = []
-    for name, value in sorted(turn_summary.get("components", {}).items(), key=lambda item: -item[1]):
-        reasons = (components.get(name) or {}).get("reasons") if isinstance(components.get(name), dict) else None
-        rows.append((COMPONENT_LABELS.get(name, name.replace("_", " ").capitalize()), f"{value:.0f} / 100",
-                     "; ".join(str(r) for r in (reasons or [])[:2]) or "–"))
+    for name, value in sorted(turn_summary["components"].items(), key=lambda item: -item[1]):
+        reasons = scores["components"][name]["reasons"]
+        rows.append((COMPONENT_LABELS[name], f"{value:.0f} / 100", "; ".join(str(r) for r in reasons[:2]) or "–"))
     return rows
 
 
@@ -233,9 +175,7 @@ def _all_measures_html(turn: Turn, turn_summary: dict[str, Any]) -> str:
         if values:
             blocks.append(f"<h5>{name}</h5>" + table_html(sorted(values.items()), ("key", "value")))
     scores = turn.analysis.get("scores") or {}
-    if isinstance(scores, dict) and scores:
-        from workbench.report.summary import scalars
-
+    if scores:
         blocks.append("<h5>Scores</h5>" + table_html(sorted(scalars(scores).items()), ("key", "value")))
         flags = scores.get("flags") or []
         if flags:
@@ -259,27 +199,22 @@ def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text
     header = f"Answer {turn.index + 1}"
     if score is not None:
         header += f" — score {score:.0f} / 100" + (f" ± {spread:.0f}" if spread is not None else "")
-        if isinstance(scores, dict) and scores.get("band"):
-            header += f" ({scores['band']})"
+        header += f" ({scores['band']})"
     parts = [f'<div style="{CARD_STYLE}"><h3 style="margin-top:0">{esc(header)}</h3>',
              f"<p><b>Question.</b> {esc(turn.question)}</p>",
              "<p><b>Your answer</b> (<span style='" + FILLER_STYLE + "'>fillers</span> highlighted, "
              f"<span style='{PAUSE_STYLE}'>[pause]</span> marked):</p>",
              transcript_html(text, marked_voice)]
     if turn_summary.get("components"):
-        parts.append("<h4>Scores</h4>" + table_html(_scores_rows(scores if isinstance(scores, dict) else {},
-                                                                 turn_summary), ("criterion", "score", "why")))
-    feedback = scores.get("feedback") if isinstance(scores, dict) else None
-    if isinstance(feedback, dict) and (feedback.get("strengths") or feedback.get("improvements")):
+        parts.append("<h4>Scores</h4>" + table_html(_scores_rows(scores, turn_summary), ("criterion", "score", "why")))
+    feedback = scores.get("feedback") if scores else None
+    if feedback and (feedback["strengths"] or feedback["improvements"]):
         parts.append("<h4>Feedback</h4>" + feedback_lists_html(feedback, anonymise_text))
-    elif isinstance(scores, dict) and feedback_of(scores):
-        text = feedback_of(scores)
-        parts.append(f"<h4>Feedback</h4><p>{esc(anonymise_text(text) if anonymise_text else text)}</p>")
     rows = voice_rows(voice)
     if rows:
-        spoken = f"{voice.get('word_count')} words in {voice.get('speaking_time_s', 0):.0f} s"
+        spoken = f"{voice['word_count']} words in {voice['speaking_time_s']:.0f} s"
         parts.append(f"<h4>Voice</h4><p style='color:#57606a'>{esc(spoken)}, "
-                     f"{esc(voice.get('filler_count'))} fillers, {esc(voice.get('pause_count'))} pauses.</p>"
+                     f"{esc(voice['filler_count'])} fillers, {esc(voice['pause_count'])} pauses.</p>"
                      + measure_table_html(rows, title="voice measure"))
     elif voice:
         parts.append("<p><em>Voice: no speech was found in this recording.</em></p>")

@@ -2,34 +2,16 @@
 recordings (imported with the interview engineer's ``workbench.interview.importer``)."""
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from pathlib import Path
-from typing import Any
 
 from workbench.config import DATA_DIR_BUNDLED
 from workbench.errors import InputError
+from workbench.interview import importer
 from workbench.store import SessionStore
 
 SAMPLE_DIR = DATA_DIR_BUNDLED / "sample_session"
-IMPORTER_MODULE = "workbench.interview.importer"
 MAX_ID_CHARS = 64  # workbench.session.SESSION_ID_PATTERN allows 64 characters
-IMPORTER_FUNCTIONS = ("import_folder", "import_session")  # accepted names of the importer's entry point
-
-
-def _importer() -> Any:
-    try:
-        module = importlib.import_module(IMPORTER_MODULE)
-    except ImportError as error:
-        raise InputError(
-            "importing a folder of recordings needs workbench.interview.importer, which is not in this "
-            "version of the workbench; import the session another way and pass its id"
-        ) from error
-    for name in IMPORTER_FUNCTIONS:
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise InputError(f"{IMPORTER_MODULE} has none of {IMPORTER_FUNCTIONS}")
 
 
 def import_folder(folder: Path, *, store: SessionStore | None = None, reuse: bool = True) -> str:
@@ -41,27 +23,15 @@ def import_folder(folder: Path, *, store: SessionStore | None = None, reuse: boo
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder of recordings (see `workbench session import --help`)")
-    function = _importer()
-    accepted = inspect.signature(function).parameters
-    kwargs: dict[str, Any] = {}
-    if "store" in accepted:
-        kwargs["store"] = store or SessionStore()
-    if reuse and "session_id" in accepted:
-        kwargs["session_id"] = stable_session_id(folder)
-    result = function(folder, **kwargs)
-    session_id = getattr(result, "id", None) or (result.get("id") if isinstance(result, dict) else result)
-    if not isinstance(session_id, str):
-        raise InputError(f"the importer returned no session id for {folder}")
-    return session_id
+    session = importer.import_folder(folder, store=store or SessionStore(),
+                                     session_id=stable_session_id(folder) if reuse else None)
+    return session.id
 
 
 def stable_session_id(folder: Path) -> str:
     """The id a folder imports as: the one its questions file names, else one made from the folder's
     name, so importing the same folder again finds the stored session (resumable batches)."""
-    module = importlib.import_module(IMPORTER_MODULE)
-    declared = None
-    if hasattr(module, "read_questions_file"):
-        declared = getattr(module.read_questions_file(folder), "session_id", None)
+    declared = importer.read_questions_file(folder).session_id
     if declared:
         return declared
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.")[:MAX_ID_CHARS] or "session"

@@ -2,22 +2,22 @@
 discarded once features are extracted). One pure function, used by the pipeline for
 ``summary.json`` and by ``90_report`` for its tables, so the page and the JSON cannot disagree.
 
-The stage modules (speech, vision, scoring) own the shape of their analysis dicts; this module only
-reads them tolerantly: it looks for well-known keys and flattens every numeric leaf into ``numbers``.
+The stage modules (speech, vision, scoring) own the shape of their analysis dicts; this module reads
+their keys as the stages write them (``AnswerScores.to_json``, ``VoiceAnalysis.to_json``,
+``FaceAnalysis.to_json``) and flattens every numeric leaf into ``numbers``. Only asked questions are
+counted and shown: a question still in the plan (``TurnState.PLANNED``) was never put to the candidate.
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any
 
 from workbench.report.measures import face_rows, voice_rows
-from workbench.report.overview import session_band, strengths_and_improvements
+from workbench.report.overview import asked_turns, strengths_and_improvements
+from workbench.scoring.api import session_overview
 from workbench.session import Session
 
 STAGE_KEYS = ("voice", "face", "scores")  # where each stage stores its result in ``turn.analysis``
-OVERALL_KEYS = ("overall", "overall_score", "score")  # names the scoring stage may use for the total
-UNCERTAINTY_KEYS = ("uncertainty", "overall_uncertainty", "ci_half_width", "stderr", "std")
-SERIES_MIN_POINTS = 2  # ours: a list of at least two numbers is a timeline, not a scalar
 # Wall-clock timings the stages record about themselves: measurements of this machine's load, not
 # results, so they are left out of ``numbers`` (which two deterministic runs must reproduce).
 TIMING_LEAVES = frozenset({"analyse_s", "transcribe_s", "real_time_factor", "elapsed_s", "latency_s", "wall_s"})
@@ -63,89 +63,33 @@ def scalars(value: Any) -> dict[str, float]:
     return found
 
 
-def find_key(value: Any, names: Iterable[str]) -> Any:
-    """The first value stored under one of ``names``, searching dicts breadth-first."""
-    names = tuple(names)
-    queue = [value]
-    while queue:
-        current = queue.pop(0)
-        if isinstance(current, dict):
-            for name in names:
-                if name in current and current[name] is not None:
-                    return current[name]
-            queue.extend(v for v in current.values() if isinstance(v, dict))
-    return None
-
-
 def overall_of(scores: dict[str, Any]) -> tuple[float | None, float | None]:
-    """(score, uncertainty) of one answer's scores dict, whatever its exact nesting."""
-    overall = find_key(scores, OVERALL_KEYS)
-    uncertainty = None
-    if isinstance(overall, dict):
-        uncertainty = find_key(overall, UNCERTAINTY_KEYS)
-        overall = find_key(overall, ("value", "score", "mean"))
-    if uncertainty is None:
-        uncertainty = find_key(scores, UNCERTAINTY_KEYS)
-    return _number(overall), _number(uncertainty) if not isinstance(uncertainty, dict) else None
+    """(score, uncertainty) of one answer's stored ``AnswerScores.to_json()`` (None, None if unscored)."""
+    if not scores:
+        return None, None
+    return _number(scores["overall"]), _number(scores["uncertainty"])
 
 
 def components_of(scores: dict[str, Any]) -> dict[str, float]:
-    """Per-criterion scores (relevance, structure, ...): ``components``/``criteria`` sub-dicts,
-    each either a number or a dict with a ``score``."""
-    block = find_key(scores, ("components", "criteria", "subscores"))
-    found: dict[str, float] = {}
-    if isinstance(block, dict):
-        for name, item in block.items():
-            number = _number(item.get("score") if isinstance(item, dict) else item)
-            if number is not None:
-                found[str(name)] = number
-    return found
-
-
-def series_of(analysis: dict[str, Any]) -> dict[str, list[float]]:
-    """Timelines in a stage's dict: lists of at least two numbers (e.g. ``pitch_hz``), or lists of
-    dicts whose numeric fields are gathered per field (``frames: [{"t_s":..,"yaw_deg":..}]``)."""
-    found: dict[str, list[float]] = {}
-
-    def walk(value: Any, prefix: str) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{prefix}.{key}" if prefix else str(key))
-        elif isinstance(value, list) and len(value) >= SERIES_MIN_POINTS:
-            if all(_number(v) is not None for v in value):
-                found[prefix] = [float(v) for v in value]
-            elif all(isinstance(v, dict) for v in value):
-                fields = {k for v in value for k in v if _number(v[k]) is not None}
-                for field in sorted(fields):
-                    points = [_number(v.get(field)) for v in value]
-                    if all(p is not None for p in points):
-                        found[f"{prefix}.{field}"] = points  # type: ignore[assignment]
-
-    walk(analysis, "")
-    return found
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), NUMBER_DIGITS) if values else None
+    """Per-criterion scores (relevance, structure, ...) of one answer's stored scores."""
+    return {name: float(component["score"]) for name, component in (scores or {}).get("components", {}).items()}
 
 
 def build_summary(session: Session) -> dict[str, Any]:
     """The report's numbers for one session: overview, one entry per answer, ``numbers`` (every
     numeric leaf, what the determinism check compares) and strengths/improvements."""
     turns = []
-    overall_scores: list[float] = []
-    uncertainties: list[float] = []
+    scored_rows: list[dict[str, float]] = []  # what scoring's session_overview reads
     component_values: dict[str, list[float]] = {}
     numbers: dict[str, float] = {}
-    for turn in session.turns:
+    asked = asked_turns(session)
+    for turn in asked:
         analysis = turn.analysis or {}
         scores = analysis.get("scores") or {}
-        overall, uncertainty = overall_of(scores) if isinstance(scores, dict) else (None, None)
+        overall, uncertainty = overall_of(scores)
         if overall is not None:
-            overall_scores.append(overall)
-        if uncertainty is not None:
-            uncertainties.append(uncertainty)
-        components = components_of(scores) if isinstance(scores, dict) else {}
+            scored_rows.append({"overall": overall, "uncertainty": uncertainty})
+        components = components_of(scores)
         for name, value in components.items():
             component_values.setdefault(name, []).append(value)
         for key in STAGE_KEYS:
@@ -167,11 +111,8 @@ def build_summary(session: Session) -> dict[str, Any]:
             "face_table": [row.to_json() for row in face_rows(analysis.get("face") or {})],
             "stages_present": [k for k in STAGE_KEYS if analysis.get(k)],
         })
-    # Uncertainty of the mean of n answers, each with its own half-width: sqrt(sum u^2) / n.
-    session_uncertainty = (
-        round(math.sqrt(sum(u * u for u in uncertainties)) / len(uncertainties), NUMBER_DIGITS)
-        if uncertainties else None
-    )
+    # The session's score and uncertainty are the scoring stage's own (scores.json, notebook 40).
+    overview = session_overview(scored_rows)
     ranked = sorted(((sum(v) / len(v), name) for name, v in component_values.items()), reverse=True)
     result = {
         "session_id": session.id,
@@ -180,13 +121,13 @@ def build_summary(session: Session) -> dict[str, Any]:
         "level": session.level,
         "created_at": session.created_at,
         "synthetic": session.synthetic,
-        "answers": len(session.turns),
-        "overall_score": _mean(overall_scores),
-        "overall_uncertainty": session_uncertainty,
+        "answers": len(asked),  # questions asked (planned but unasked ones are left out)
+        "overall_score": overview["overall_mean"],
+        "overall_uncertainty": overview["overall_uncertainty"],
         "components_mean": {name: round(score, NUMBER_DIGITS) for score, name in ranked},
         "turns": turns,
         "numbers": numbers,
     }
-    result["band"] = session_band(result["overall_score"])
+    result["band"] = overview["band"]
     result.update(strengths_and_improvements(session, result))  # "strengths", "improvements": sentences
     return result

@@ -13,6 +13,7 @@ import numpy as np
 from workbench.scoring.guards import FILLER_WORDS
 from workbench.scoring.nlp import textstat_offline
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
+from workbench.speech.norms import DEFAULT_CONTEXT, Band, bands
 
 # Flesch (1948): 60-70 is "plain English"; 50-60 "fairly difficult". Spoken answers score higher.
 FLESCH_GOOD_MIN = 50.0  # below this the text gets hard to follow when heard (ours, after Flesch 1948)
@@ -23,12 +24,9 @@ MATTR_POOR = 0.45  # ours: heavy repetition
 LONG_SENTENCE_WORDS = 40  # ours: a run-on when spoken
 IDEAL_WORDS = (80, 350)  # ours: about 35 s to 2.5 min at 140 words/min
 TOO_LONG_WORDS = 700  # ours: about 5 min spoken: length credit reaches 0
-PACE_BAND_WPM = (120.0, 170.0)  # ours, around the ~150 wpm conversational mean (Tauroza & Allison 1990)
-PACE_ZERO_WPM = (70.0, 230.0)  # ours: no pace credit outside these
-FILLERS_GOOD_PER_100 = 2.0  # ours; conversation runs at about 1-6 per 100 words (Fox Tree 1995)
-FILLERS_POOR_PER_100 = 8.0  # ours
-PAUSE_RATIO_GOOD = 0.25  # ours: share of answer time silent
-PAUSE_RATIO_POOR = 0.5  # ours
+# Pace, fillers and pauses are scored against the voice norms (workbench.speech.norms): full credit
+# inside a band, a linear ramp to zero at the band's zero limits. The report shows the same bands.
+VOICE_PARTS = (("pace", "words_per_minute"), ("fillers", "fillers_per_100_words"), ("pauses", "pause_ratio"))
 HEDGES_GOOD_PER_100 = 1.0  # ours: a confident written or spoken answer hedges rarely
 HEDGES_POOR_PER_100 = 6.0  # ours: rambling answers in the validity set run at 8-15 per 100 words
 HEDGE_PATTERN = re.compile(
@@ -74,25 +72,54 @@ def _grammar(prepared: PreparedAnswer) -> tuple[float, dict[str, Any], list[str]
     return max(0.0, 1 - penalty), details, reasons
 
 
-def _voice_parts(voice: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
+def band_credit(value: float, band: Band) -> float:
+    """1 inside ``band``, falling linearly to 0 at its zero limits (a side without one stays at 1)."""
+    if band.low is not None and value < band.low:
+        return ramp(value, band.zero_low, band.low) if band.zero_low is not None else 1.0
+    if band.high is not None and value > band.high:
+        return ramp(value, band.zero_high, band.high) if band.zero_high is not None else 1.0
+    return 1.0
+
+
+def _shown(value: float, unit: str) -> str:
+    return f"{value:.0%}" if unit == "fraction" else f"{value:g} {unit}"
+
+
+def _band_text(band: Band) -> str:
+    if band.low is not None and band.high is not None:
+        if band.unit == "fraction":
+            return f"{band.low:.0%}-{band.high:.0%}"
+        return f"{band.low:g}-{band.high:g} {band.unit}"
+    return f"at most {_shown(band.high, band.unit)}" if band.high is not None else f"at least {_shown(band.low, band.unit)}"
+
+
+def _voice_reason(part: str, value: float, band: Band) -> str:
+    verdict = band.classify(value)
+    if part == "pace":
+        return f"pace {value:.0f} words/min is {'slow' if verdict == 'low' else 'fast'} (aim for {_band_text(band)})"
+    if part == "fillers":
+        return f"{value:.1f} fillers per 100 words (aim for {_band_text(band)})"
+    if verdict == "low":
+        return f"only {value:.0%} of the time is silence: pause between ideas (aim for {_band_text(band)})"
+    return f"{value:.0%} of the time is silence (aim for {_band_text(band)})"
+
+
+def _voice_parts(voice: dict[str, Any], context: str = DEFAULT_CONTEXT) -> tuple[dict[str, float], list[str]]:
+    """Credit 0-1 and a reason for each voice measure outside its band (``speech.norms.bands``)."""
     parts, reasons = {}, []
-    wpm = voice.get("words_per_minute")
-    if isinstance(wpm, (int, float)) and wpm > 0:
-        low, high = PACE_BAND_WPM
-        parts["pace"] = 1.0 if low <= wpm <= high else (
-            ramp(wpm, PACE_ZERO_WPM[0], low) if wpm < low else ramp(wpm, PACE_ZERO_WPM[1], high))
-        if parts["pace"] < 1:
-            reasons.append(f"pace {wpm:.0f} words/min is outside {low:.0f}-{high:.0f}")
-    fillers = voice.get("fillers_per_100_words")
-    if isinstance(fillers, (int, float)) and fillers >= 0:
-        parts["fillers"] = ramp(fillers, FILLERS_POOR_PER_100, FILLERS_GOOD_PER_100)
-        if fillers > FILLERS_GOOD_PER_100:
-            reasons.append(f"{fillers:.1f} fillers per 100 words (aim for {FILLERS_GOOD_PER_100:.0f} or fewer)")
-    pause_ratio = voice.get("pause_ratio")
-    if isinstance(pause_ratio, (int, float)) and 0 <= pause_ratio <= 1:
-        parts["pauses"] = ramp(pause_ratio, PAUSE_RATIO_POOR, PAUSE_RATIO_GOOD)
-        if pause_ratio > PAUSE_RATIO_GOOD:
-            reasons.append(f"{pause_ratio:.0%} of the time is silence")
+    in_force = {b.measure: b for b in bands(context)}
+    for part, measure in VOICE_PARTS:
+        value = voice.get(measure)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            continue
+        if measure == "words_per_minute" and value == 0:
+            continue  # no words: no pace
+        if measure == "pause_ratio" and value > 1:
+            continue
+        band = in_force[measure]
+        parts[part] = band_credit(float(value), band)
+        if band.classify(value) != "in":
+            reasons.append(_voice_reason(part, float(value), band))
     return parts, reasons
 
 

@@ -11,12 +11,25 @@ from typing import Any
 import numpy as np
 
 from workbench.scoring.prepared import component, ramp
+from workbench.speech.norms import Band
 
 EYE_CONTACT_GOOD = 0.6  # ours: looking at the camera 60% of the time reads as engaged
 EYE_CONTACT_POOR = 0.2  # ours
 EXPRESSIVENESS_GOOD = 0.3  # ours, on the face engineer's 0-1 expressiveness scale
 EXPRESSIVENESS_POOR = 0.05  # ours: a nearly still face
 MIN_FACE_VISIBLE_RATIO = 0.5  # ours: with the face visible in under half the frames, nothing is scored
+DELIVERY_SOURCE = "ours (camera measures: checked on one public-domain face, not on interview video)"
+
+
+def bands() -> list[Band]:
+    """The face norms delivery is scored against (same record as ``workbench.speech.norms.Band``):
+    in band at or above ``low``; credit reaches zero at ``zero_low``."""
+    return [
+        Band("face_visible_ratio", "fraction", MIN_FACE_VISIBLE_RATIO, None, DELIVERY_SOURCE),
+        Band("eye_contact_ratio", "fraction", EYE_CONTACT_GOOD, None, DELIVERY_SOURCE, zero_low=EYE_CONTACT_POOR),
+        Band("expressiveness", "0-1 scale", EXPRESSIVENESS_GOOD, None, DELIVERY_SOURCE,
+             zero_low=EXPRESSIVENESS_POOR),
+    ]
 
 
 def score_delivery(face: dict[str, Any] | None) -> dict | None:

@@ -1,19 +1,27 @@
-"""Named bands for the voice measures, each with its source. A value is "low", "in" or "high".
+"""The one home of the voice norms: a band per measure, with its source. A value is "low", "in" or "high".
 
 These are coaching norms for spoken English, not clinical ones: they flag what a speaking coach
 would mention. Where no published figure fits an interview answer, the band says "ours".
+
+The communication score (``workbench.scoring.communication``) reads the same bands: full credit
+inside a band, a linear ramp to zero credit at the band's named zero limits (``zero_low`` and
+``zero_high``, set only for the measures the score uses). So the voice table's verdict and the
+score's reason cannot disagree.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-# Speaking rate, words per minute.
-# Conversation: 110-150 wpm, presentations 140-160 wpm, the figures speaking coaches quote
-# (issue 3; e.g. the National Center for Voice and Speech's "average conversational rate ... about
-# 150 wpm"). An interview answer is conversational, so it is the default context.
-CONVERSATION_WPM_LOW = 110.0
-CONVERSATION_WPM_HIGH = 150.0
+# Speaking rate, words per minute (pauses included). The National Center for Voice and Speech puts the
+# average conversational rate of US English at about 150 wpm; Lucas (2004, The Art of Public Speaking,
+# 8th ed., p. 300) calls 125-150 wpm usual. An interview answer is conversational. The band is centred
+# on the 150 wpm mean (edges ours), so an average speaker is not flagged as fast.
+CONVERSATION_WPM_LOW = 120.0
+CONVERSATION_WPM_HIGH = 170.0
+CONVERSATION_WPM_ZERO_LOW = 70.0  # ours: at this pace or slower an answer gets no pace credit
+CONVERSATION_WPM_ZERO_HIGH = 230.0  # ours: at this pace or faster an answer gets no pace credit
+# Presentations run slower and steadier than conversation (ours, after the NCVS mean above).
 PRESENTATION_WPM_LOW = 140.0
 PRESENTATION_WPM_HIGH = 160.0
 # Articulation rate (pauses excluded) runs higher than speaking rate. Goldman-Eisler (1968):
@@ -25,11 +33,14 @@ ARTICULATION_WPM_HIGH = 250.0
 # pauses ("uh", "um") per 100 words in conversation and about 6 disfluencies of all kinds per 100
 # words. Our counts include discourse-marker fillers ("like", "you know"), so the limit is 3.
 FILLERS_PER_100_WORDS_HIGH = 3.0  # ours, from the figures above
+FILLERS_PER_100_WORDS_ZERO = 8.0  # ours: beyond Bortfeld et al.'s ~6 disfluencies of all kinds, no filler credit
 # Pause ratio: share of the speaking time (first to last word) spent in silent pauses.
 # Goldman-Eisler (1968): 40-50% pause time in spontaneous speech, far less in reading; ours: above
 # 40% an answer sounds hesitant, under 5% it sounds rushed.
 PAUSE_RATIO_LOW = 0.05
 PAUSE_RATIO_HIGH = 0.40
+PAUSE_RATIO_ZERO_LOW = 0.0  # ours: an answer without a single silent pause gets no pause credit
+PAUSE_RATIO_ZERO_HIGH = 0.60  # ours: past Goldman-Eisler's 50% the answer is more silence than speech
 # Longest pause: ours. Above 3 s the listener wonders whether the speaker has finished.
 PAUSE_LONGEST_S_HIGH = 3.0
 # Pitch variability (SD of F0 in semitones). Hincks (2005, "Measures and perceptions of liveliness
@@ -41,14 +52,22 @@ PITCH_VARIABILITY_SEMITONES_HIGH = 6.0
 LOUDNESS_VARIABILITY_DB_LOW = 3.0
 LOUDNESS_VARIABILITY_DB_HIGH = 12.0
 
+CONTEXTS = ("conversation", "presentation")
+DEFAULT_CONTEXT = "conversation"  # an interview answer is conversational speech
+
 
 @dataclass(frozen=True)
 class Band:
-    measure: str
+    """The norm of one measure: in band from ``low`` to ``high``; credit reaches zero at ``zero_low``
+    / ``zero_high`` (None: the measure is not scored on that side, or not scored at all)."""
+
+    measure: str  # the key the stage stores the value under, e.g. "words_per_minute"
+    unit: str  # "words/min", "per 100 words", "fraction", "s", "semitones", "dB"
     low: float | None  # None: no lower limit
     high: float | None  # None: no upper limit
-    unit: str
-    source: str
+    source: str  # the publication, or "ours"
+    zero_low: float | None = None  # at or below this value, no credit (scored measures only)
+    zero_high: float | None = None  # at or above this value, no credit (scored measures only)
 
     def classify(self, value: float | None) -> str | None:
         """``"low"``, ``"in"`` or ``"high"``; None when the value is None (not measurable)."""
@@ -65,31 +84,43 @@ class Band:
                 "unit": self.unit, "source": self.source}
 
 
-CONTEXTS = ("conversation", "presentation")
-
-
-def bands(context: str = "conversation") -> dict[str, Band]:
-    """The bands in force for ``context`` ("conversation", the interview default, or "presentation")."""
+def bands(context: str = DEFAULT_CONTEXT) -> list[Band]:
+    """The voice bands in force for ``context`` ("conversation", the interview default, or "presentation"),
+    in reading order."""
     if context not in CONTEXTS:
         raise ValueError(f"context must be one of {CONTEXTS}")
-    wpm_low, wpm_high = (
-        (CONVERSATION_WPM_LOW, CONVERSATION_WPM_HIGH) if context == "conversation"
-        else (PRESENTATION_WPM_LOW, PRESENTATION_WPM_HIGH)
-    )
-    return {b.measure: b for b in (
-        Band("words_per_minute", wpm_low, wpm_high, "words/min", f"coaching norm for {context} (issue 3, NCVS)"),
-        Band("articulation_rate_wpm", ARTICULATION_WPM_LOW, ARTICULATION_WPM_HIGH, "words/min",
-             "Goldman-Eisler 1968 syllable rates, converted (ours)"),
-        Band("fillers_per_100_words", None, FILLERS_PER_100_WORDS_HIGH, "per 100 words",
-             "Bortfeld et al. 2001 filler rates (limit ours)"),
-        Band("pause_ratio", PAUSE_RATIO_LOW, PAUSE_RATIO_HIGH, "fraction", "Goldman-Eisler 1968 (limits ours)"),
-        Band("pause_longest_s", None, PAUSE_LONGEST_S_HIGH, "s", "ours"),
-        Band("pitch_variability_semitones", PITCH_VARIABILITY_SEMITONES_LOW, PITCH_VARIABILITY_SEMITONES_HIGH,
-             "semitones", "Hincks 2005 pitch dynamism, converted (ours)"),
-        Band("loudness_variability_db", LOUDNESS_VARIABILITY_DB_LOW, LOUDNESS_VARIABILITY_DB_HIGH, "dB", "ours"),
-    )}
+    if context == "conversation":
+        pace = Band("words_per_minute", "words/min", CONVERSATION_WPM_LOW, CONVERSATION_WPM_HIGH,
+                    "National Center for Voice and Speech mean of ~150 wpm for conversation; "
+                    "Lucas 2004, The Art of Public Speaking (band edges ours)",
+                    zero_low=CONVERSATION_WPM_ZERO_LOW, zero_high=CONVERSATION_WPM_ZERO_HIGH)
+    else:
+        pace = Band("words_per_minute", "words/min", PRESENTATION_WPM_LOW, PRESENTATION_WPM_HIGH,
+                    "ours, after the National Center for Voice and Speech mean of ~150 wpm")
+    return [
+        pace,
+        Band("articulation_rate_wpm", "words/min", ARTICULATION_WPM_LOW, ARTICULATION_WPM_HIGH,
+             "Goldman-Eisler 1968, Psycholinguistics: syllable rates, converted to words (ours)"),
+        Band("fillers_per_100_words", "per 100 words", None, FILLERS_PER_100_WORDS_HIGH,
+             "Bortfeld et al. 2001, Language and Speech 44(2): filler rates (limit ours)",
+             zero_high=FILLERS_PER_100_WORDS_ZERO),
+        Band("pause_ratio", "fraction", PAUSE_RATIO_LOW, PAUSE_RATIO_HIGH,
+             "Goldman-Eisler 1968, Psycholinguistics: pause time in spontaneous speech (limits ours)",
+             zero_low=PAUSE_RATIO_ZERO_LOW, zero_high=PAUSE_RATIO_ZERO_HIGH),
+        Band("pause_longest_s", "s", None, PAUSE_LONGEST_S_HIGH, "ours"),
+        Band("pitch_variability_semitones", "semitones", PITCH_VARIABILITY_SEMITONES_LOW,
+             PITCH_VARIABILITY_SEMITONES_HIGH,
+             "Hincks 2005, pitch dynamism in student presentations, converted to semitones (ours)"),
+        Band("loudness_variability_db", "dB", LOUDNESS_VARIABILITY_DB_LOW, LOUDNESS_VARIABILITY_DB_HIGH, "ours"),
+    ]
 
 
-def classify_all(metrics: dict[str, Any], context: str = "conversation") -> dict[str, dict[str, Any]]:
+def band(measure: str, context: str = DEFAULT_CONTEXT) -> Band:
+    """The band of one measure (``KeyError`` for a measure without a band)."""
+    found = {b.measure: b for b in bands(context)}
+    return found[measure]
+
+
+def classify_all(metrics: dict[str, Any], context: str = DEFAULT_CONTEXT) -> dict[str, dict[str, Any]]:
     """For every banded measure in ``metrics``: its value, band and limits with their source."""
-    return {name: band.to_json(metrics.get(name)) for name, band in bands(context).items()}
+    return {b.measure: b.to_json(metrics.get(b.measure)) for b in bands(context)}
