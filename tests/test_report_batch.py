@@ -27,7 +27,8 @@ def batch_root(tmp_path, monkeypatch):
         "role: software engineer\nlevel: mid\nturns:\n"
         f"  - question: Tell me about a project you led.\n    text: \"{ANSWER}\"\n")
     (broken / "questions.yaml").write_text(  # names a recording that is not there
-        "role: software engineer\nlevel: mid\nturns:\n  - question: Tell me about yourself.\n    answer: missing.webm\n")
+        "role: software engineer\nlevel: mid\nturns:\n"
+        "  - question: Tell me about yourself.\n    answer: missing.webm\n")
     yield root
     config.reload()
 

@@ -98,7 +98,7 @@ def test_no_raw_keys_in_the_visible_part(env):
 def test_summary_tables_match_the_stage_verdicts(env):
     report = json.loads(env["first"].summary_path.read_text())["report"]
     session = SessionStore().get(env["session_id"])
-    for turn, turn_summary in zip(session.turns, report["turns"]):
+    for turn, turn_summary in zip(session.turns, report["turns"], strict=True):
         stored = turn.analysis["voice"]["bands"]  # classified by the speech stage itself
         table = turn_summary["voice_table"]
         assert [row["verdict"] for row in table] == [stored[name]["band"] for name in (

@@ -152,7 +152,8 @@ def face_rows(face: dict[str, Any]) -> list[MeasureRow]:
     events = summary.get("looking_away_events")
     if events is not None:
         longest = _number(summary.get("looking_away_longest_s"))
-        text = f"{events} time{'s' if events != 1 else ''}" + (f", longest {longest:.1f} s" if events and longest else "")
+        text = f"{events} time{'s' if events != 1 else ''}"
+        text += f", longest {longest:.1f} s" if events and longest else ""
         rows.append(MeasureRow("Looking away (1 s or more)", text, "–", None))
     yaw_sd, pitch_sd = _number(summary.get("yaw_sd_deg")), _number(summary.get("pitch_sd_deg"))
     if yaw_sd is not None or pitch_sd is not None:

@@ -21,7 +21,8 @@ COMPONENT_WORDS = {
     "specificity": ("you gave concrete details: what you did, with figures",
                     "give concrete details: what you yourself did, with a figure for the result"),
     "communication": ("your sentences were clear and well formed", "use shorter, complete sentences"),
-    "delivery": ("you looked at the camera and your face was engaged", "look at the camera more, as you would at a person"),
+    "delivery": ("you looked at the camera and your face was engaged",
+                 "look at the camera more, as you would at a person"),
 }
 PLAIN_VERDICT = {"low": "below", "high": "above", "fair": "below"}
 

@@ -55,7 +55,8 @@ def session_timeline(session: Session, summary: dict[str, Any]) -> Figure | None
     ax = fig.subplots()
     ax.bar(labels, durations, color="#9ecae1")
     ax.set_ylabel("answer length (s)")
-    scored = [(label, t["overall_score"]) for label, t in zip(labels, turns) if t.get("overall_score") is not None]
+    scored = [(label, t["overall_score"]) for label, t in zip(labels, turns, strict=True)
+              if t["overall_score"] is not None]
     if scored:
         right = ax.twinx()
         right.plot([s[0] for s in scored], [s[1] for s in scored], "o-", color="#d6604d")
@@ -89,12 +90,13 @@ def trend_figure(summaries: list[dict[str, Any]]) -> Figure | None:
     fig = Figure(figsize=(FIG_WIDTH_IN, 2.8))
     left, right = fig.subplots(1, 2)
     overall = [s.get("overall_score") for s in summaries]
-    left.plot([i for i, v in zip(x, overall) if v is not None], [v for v in overall if v is not None], "o-")
+    left.plot([i for i, v in zip(x, overall, strict=True) if v is not None],
+              [v for v in overall if v is not None], "o-")
     left.set_title("overall score", fontsize=9)
     names = sorted({n for s in summaries for n in s.get("components_mean", {})})
     for name in names:
         ys = [s.get("components_mean", {}).get(name) for s in summaries]
-        right.plot([i for i, v in zip(x, ys) if v is not None], [v for v in ys if v is not None], "o-",
+        right.plot([i for i, v in zip(x, ys, strict=True) if v is not None], [v for v in ys if v is not None], "o-",
                    label=name.replace("_", " "), lw=1)
     right.set_title("criteria", fontsize=9)
     if names:

@@ -76,9 +76,8 @@ def _mark(token: str) -> str:
 
 def table_html(rows: Iterable[tuple[Any, ...]], header: tuple[str, ...]) -> str:
     head = "".join(f"<th style='text-align:left;padding:2px 10px'>{esc(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left;padding:2px 10px'>{esc(fmt(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
+    cell = "<td style='text-align:left;padding:2px 10px'>{}</td>"
+    body = "".join("<tr>" + "".join(cell.format(esc(fmt(c))) for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

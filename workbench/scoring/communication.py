@@ -90,7 +90,9 @@ def _band_text(band: Band) -> str:
         if band.unit == "fraction":
             return f"{band.low:.0%}-{band.high:.0%}"
         return f"{band.low:g}-{band.high:g} {band.unit}"
-    return f"at most {_shown(band.high, band.unit)}" if band.high is not None else f"at least {_shown(band.low, band.unit)}"
+    if band.high is not None:
+        return f"at most {_shown(band.high, band.unit)}"
+    return f"at least {_shown(band.low, band.unit)}"
 
 
 def _voice_reason(part: str, value: float, band: Band) -> str:
