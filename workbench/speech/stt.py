@@ -19,6 +19,7 @@ from workbench.errors import InputError
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
 from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
+from workbench.speech.lexicon import is_filled_pause
 from workbench.speech.prosody import HOP_S, loudness_db, silence_threshold_db
 
 # A prompt written in the verbatim style makes Whisper transcribe fillers too (a known trick, see
@@ -31,7 +32,6 @@ DIGITAL_SILENCE_PEAK = 1e-3  # ours: a chunk whose peak is under -60 dBFS holds 
 TRAILING_WORD_PROB_MAX = 0.15  # ours: a segment's last word this unlikely and this short is invented
 TRAILING_WORD_MAX_S = 0.12  # ours: ("Thanks.", "here." seen after real speech with the filler prompt)
 FILLER_PASS_BEAM_SIZE = 1  # ours: the filler pass is greedy, to keep its cost low
-FILLED_PAUSE_TOKENS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm"})
 FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed is the same one
 # The filler pass costs a second encoder pass (greedy decoding is not cheaper: the encoder dominates), so
 # it only sees the stretches where the plain pass left a gap that could hold a dropped "um"/"uh":
@@ -174,10 +174,6 @@ def drop_words_in_silence(words: list[Word], samples: np.ndarray, *, offset_s: f
     return kept
 
 
-def _is_filled_pause(text: str) -> bool:
-    return text.lower().strip(" ,.?!;:-") in FILLED_PAUSE_TOKENS
-
-
 def word_gaps(words: list[Word], duration_s: float, *, offset_s: float = 0.0) -> list[tuple[float, float]]:
     """Gaps (chunk-relative seconds) of at least ``FILLER_GAP_MIN_S`` between words, and before the
     first / after the last word of a chunk of ``duration_s`` seconds starting at ``offset_s``."""
@@ -230,7 +226,7 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
                           language=language, prompt=FILLER_PROMPT)
     mapped = []
     for w in verbatim:
-        if not _is_filled_pause(w.text):
+        if not is_filled_pause(w.text):
             continue
         for joined_s, chunk_s, length_s in placed:
             if joined_s <= w.start_s < joined_s + length_s:
@@ -245,8 +241,8 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
 def merge_fillers(words: list[Word], verbatim: list[Word]) -> list[Word]:
     """Insert the filled pauses of the verbatim pass into the plain transcript where it has none."""
     merged = list(words)
-    for filler in (w for w in verbatim if _is_filled_pause(w.text)):
-        if any(_is_filled_pause(w.text) and abs(w.start_s - filler.start_s) < FILLER_MERGE_S for w in merged):
+    for filler in (w for w in verbatim if is_filled_pause(w.text)):
+        if any(is_filled_pause(w.text) and abs(w.start_s - filler.start_s) < FILLER_MERGE_S for w in merged):
             continue
         merged.append(filler)
     merged.sort(key=lambda w: (w.start_s, w.end_s))
