@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup apt report test test-fast bench eval-speech validate lock clean-env doctor
+.PHONY: setup apt report test test-fast lint bench eval-speech validate lock clean-env doctor
 
 setup: $(STAMP) $(APT_STAMP)
 
@@ -58,6 +58,10 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not browser and not notebook" $(PYTEST_ARGS)
+
+# ruff: pyflakes, pycodestyle, bugbear, blind-except (pyproject.toml [tool.ruff])
+lint: setup
+	$(VENV)/bin/ruff check .
 
 bench: setup
 	$(PY) -m bench.run
