@@ -26,8 +26,8 @@ from workbench.privacy.crypto import MEDIA_MAGIC, OWNER_ONLY
 from workbench.session import check_session_id
 
 if TYPE_CHECKING:
+    from workbench.clock import Clock
     from workbench.privacy.crypto import Cipher
-    from workbench.privacy.retention import Clock
 
 TEMP_PREFIX = "workbench-media-"
 
