@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError
 from workbench.interview.bank import TYPES

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.models.catalog import ModelSpec
 
-WARMUP_SAMPLE_RATE = 16_000  # Hz, Whisper's input rate
 
 
 def _threads() -> int:
@@ -109,7 +109,7 @@ def _load_piper(spec: ModelSpec, path: Path) -> Any:
 
 
 def _warm_whisper(model: Any) -> None:
-    silence = np.zeros(WARMUP_SAMPLE_RATE, dtype=np.float32)
+    silence = np.zeros(SAMPLE_RATE_HZ, dtype=np.float32)
     segments, _ = model.transcribe(silence, language="en", beam_size=1, without_timestamps=True)
     list(segments)
 

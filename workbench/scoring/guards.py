@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from workbench.scoring.nlp import words
+from workbench.speech.lexicon import CONTENTLESS_WORDS, is_filled_pause
 
 MIN_WORDS = 15  # ours: below this an interview answer cannot show structure or evidence
 MAX_WORDS = 1_500  # ours: about 10 minutes of speech at 150 words/min; longer text is cut
 MIN_STOPWORD_SHARE = 0.18  # ours: English prose runs at 40-55% stop words; other languages near 0
 MIN_LETTER_SHARE = 0.5  # ours: share of non-space characters that are letters in prose
 CODE_SYMBOL_SHARE = 0.08  # ours: share of characters in {}();=<>[] typical of source code
-FILLER_WORDS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "uhm", "umm", "like", "so",
-                          "well", "basically", "actually", "literally", "yeah", "okay", "ok", "right"})
 FILLER_ONLY_SHARE = 0.8  # ours: an answer made of 80%+ fillers says nothing
 
 # Phrases that address the grader rather than the interviewer (ours, from public injection examples:
@@ -99,7 +98,7 @@ def check_answer(answer: str | None) -> GuardResult:
     elif letters / max(1, len(non_space)) < MIN_LETTER_SHARE and "code" not in result.flags:
         result.add("symbols", "most of the answer is not letters")
     lower = [t.lower() for t in tokens]
-    if lower and sum(t in FILLER_WORDS for t in lower) / len(lower) >= FILLER_ONLY_SHARE:
+    if lower and sum(t in CONTENTLESS_WORDS or is_filled_pause(t) for t in lower) / len(lower) >= FILLER_ONLY_SHARE:
         result.add("only_fillers", "the answer is made of filler words")
     if len(tokens) >= 5 and sum(t in STOP_WORDS for t in lower) / len(lower) < MIN_STOPWORD_SHARE:
         result.add("non_english", "the answer does not read as English; the scorer is English-only")
