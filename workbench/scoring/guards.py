@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from workbench.injection import is_injection
 from workbench.scoring.nlp import words
 from workbench.speech.lexicon import CONTENTLESS_WORDS, is_filled_pause
 
@@ -23,19 +24,6 @@ MIN_LETTER_SHARE = 0.5  # ours: share of non-space characters that are letters i
 CODE_SYMBOL_SHARE = 0.08  # ours: share of characters in {}();=<>[] typical of source code
 FILLER_ONLY_SHARE = 0.8  # ours: an answer made of 80%+ fillers says nothing
 
-# Phrases that address the grader rather than the interviewer (ours, from public injection examples:
-# "ignore previous instructions", score requests, role changes, fake system/rubric markers).
-INJECTION_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    r"\bignore\b.{0,40}\b(instruction|instructions|rubric|rules|prompt|criteria|above|previous)\b",
-    r"\bdisregard\b.{0,40}\b(instruction|instructions|rubric|rules|prompt|criteria|above|previous)\b",
-    r"\b(give|award|assign|rate|score|grade|mark)\b.{0,40}\b(10\s*/\s*10|100\s*/\s*100|full marks|"
-    r"maximum|max(imum)? score|perfect score|top score|highest score|an? a\+?|5\s*/\s*5|100\s*(%|percent|points))",
-    r"\b(you are|you're|act as|pretend to be)\b.{0,30}\b(now|grader|evaluator|assistant|judge|ai|model)\b",
-    r"\b(system prompt|system message|new instructions|developer mode|jailbreak)\b",
-    r"\b(as|dear)\s+(the\s+)?(ai|llm|language model|grader|evaluator|scoring (model|system))\b",
-    r"</?\s*(answer|system|instructions?|rubric)\s*>",
-    r"\bthis answer (is|deserves|should (get|receive|be rated))\b",
-)]
 EMOJI_CATEGORIES = {"So", "Sk", "Cs"}  # unicode: other symbols (emoji), modifier symbols, surrogates
 
 
@@ -56,11 +44,6 @@ class GuardResult:
 
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def is_injection(sentence: str) -> bool:
-    """True when a sentence addresses the grader (see ``INJECTION_PATTERNS``)."""
-    return any(p.search(sentence) for p in INJECTION_PATTERNS)
 
 
 def check_answer(answer: str | None) -> GuardResult:

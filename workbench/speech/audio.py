@@ -6,9 +6,11 @@ container, so a video without an audio track or a corrupt file gets a clear ``In
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,28 +96,55 @@ def probe(path: str | Path) -> AudioInfo:
     return info
 
 
+def _resampled_blocks(container: Any) -> Iterator[np.ndarray]:
+    """16 kHz mono float32 blocks (a few ms each) of an open PyAV container's first audio stream."""
+    import av
+
+    stream = next((s for s in container.streams if s.type == "audio"), None)
+    if stream is None:
+        return
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
+    for frame in container.decode(stream):
+        frame.pts = None  # let the resampler ignore gaps in timestamps
+        for out in resampler.resample(frame):
+            yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+    for out in resampler.resample(None):  # flush
+        yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+
+
 def _decode_blocks(path: Path) -> Iterator[np.ndarray]:
     """Decoded 16 kHz mono float32 blocks (a few ms each) of the first audio stream."""
     import av
 
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
-            stream = next(s for s in container.streams if s.type == "audio")
-            for frame in container.decode(stream):
-                frame.pts = None  # let the resampler ignore gaps in timestamps
-                for out in resampler.resample(frame):
-                    yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
-            for out in resampler.resample(None):  # flush
-                yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+            yield from _resampled_blocks(container)
     except _av_errors() as error:
         raise InputError(f"cannot decode {path.name}: it is corrupt or truncated ({error})") from error
 
 
-def _quietest_cut(samples: np.ndarray, target: int) -> int:
-    """Index near ``target`` (within ``CUT_SEARCH_S`` before it) of the quietest 50 ms frame."""
+def decode_prefix(data: bytes) -> np.ndarray | None:
+    """The decodable start of a recording still being made, held in memory (the WebM a browser streams
+    a chunk a second): 16 kHz mono float32 of shape ``(n_samples,)``, or None while not one frame decodes.
+
+    The unfinished tail (a cluster cut mid-way) is left out, not an error: it decodes once more bytes
+    arrive. Nothing is written to disk (the recording is only stored encrypted).
+    """
+    import av
+
+    blocks: list[np.ndarray] = []
+    try:
+        with av.open(io.BytesIO(data), metadata_errors="ignore") as container:
+            blocks.extend(_resampled_blocks(container))
+    except _av_errors():
+        pass  # the unfinished tail, or a header that has not fully arrived: decoded on the next call
+    return np.concatenate(blocks) if blocks else None
+
+
+def quietest_cut(samples: np.ndarray, target: int, *, search_s: float = CUT_SEARCH_S) -> int:
+    """Index near ``target`` (within ``search_s`` seconds before it) of the quietest 50 ms frame."""
     frame = int(CUT_FRAME_S * SAMPLE_RATE_HZ)
-    start = max(0, target - int(CUT_SEARCH_S * SAMPLE_RATE_HZ))
+    start = max(0, target - int(search_s * SAMPLE_RATE_HZ))
     window = samples[start:target]
     n = len(window) // frame
     if n < 2:
@@ -135,7 +164,7 @@ def iter_chunks(source: str | Path | np.ndarray, *, chunk_s: float = CHUNK_S) ->
         samples = _check_array(source)
         offset = 0
         while offset < len(samples):
-            end = len(samples) if len(samples) - offset <= limit else _quietest_cut(samples, offset + limit)
+            end = len(samples) if len(samples) - offset <= limit else quietest_cut(samples, offset + limit)
             yield offset / SAMPLE_RATE_HZ, samples[offset:end]
             offset = end
         return
@@ -153,7 +182,7 @@ def iter_chunks(source: str | Path | np.ndarray, *, chunk_s: float = CHUNK_S) ->
             raise InputError(f"{path.name} is longer than {MAX_MEDIA_DURATION_S / 3600:.0f} h: split it first")
         if buffered >= limit + int(CUT_SEARCH_S * SAMPLE_RATE_HZ):
             joined = np.concatenate(buffer)
-            cut = _quietest_cut(joined, limit)
+            cut = quietest_cut(joined, limit)
             yield offset / SAMPLE_RATE_HZ, joined[:cut]
             offset += cut
             buffer, buffered = [joined[cut:]], len(joined) - cut
