@@ -192,7 +192,8 @@ def posture_changes(frames: Sequence["PostureFrame"], baseline: Baseline) -> tup
             continue
         departed_at = t if departed_at is None else departed_at
         if t - departed_at >= CHANGE_MIN_HOLD_S:
-            events.append(float(departed_at))
+            # a trailing median crosses half a window after the change itself
+            events.append(max(float(times[0]), float(departed_at) - CHANGE_SMOOTH_S / 2))
             reference = smooth
             departed_at = None
     bounds = [float(times[0]), *events, float(times[-1])]
