@@ -53,11 +53,14 @@ def format_text(result: dict[str, Any]) -> str:
             f"(95th pct |change| {_fmt(s['shoulder_tilt_change_p95_abs_deg'], ' deg', 1)})",
             f"  lean (shoulder width) {_fmt(s['lean_shoulder_width_change_pct'], ' %', 1)}",
             f"  slouch (head drop)  {_fmt(s['slouch_head_drop_pct'], ' %', 1)}",
-            f"  fidget energy       {_fmt(s['fidget_energy'], digits=4)}   body motion {_fmt(s['body_motion_energy'], digits=4)}",
+            f"  fidget energy       {_fmt(s['fidget_energy'], digits=4)}   "
+            f"body motion {_fmt(s['body_motion_energy'], digits=4)}",
             f"  gesturing ratio     {_fmt(s['gesturing_ratio'])}",
-            f"  hand-to-face        {_fmt(s['hand_to_face_touches'])} touches ({_fmt(s['hand_to_face_ratio'])} of frames)",
+            f"  hand-to-face        {_fmt(s['hand_to_face_touches'])} touches "
+            f"({_fmt(s['hand_to_face_ratio'])} of frames)",
             f"  crossed arms ratio  {_fmt(s['crossed_arms_ratio'])}",
-            f"  posture changes     {_fmt(s['posture_change_events'])}, longest steady {_fmt(s['longest_steady_posture_s'], ' s', 1)}",
+            f"  posture changes     {_fmt(s['posture_change_events'])}, "
+            f"longest steady {_fmt(s['longest_steady_posture_s'], ' s', 1)}",
             f"  {s['norm']}",
         ]
     flagged = {k: v for k, v in s["quality"].items() if v and k not in ("frames_used", "frames_total")}

@@ -86,6 +86,26 @@ def demo_face(model_id: str, image: np.ndarray | None = None) -> tuple[dict, np.
             drawn)
 
 
+def demo_body(model_id: str) -> dict:
+    """Pose (33 points) or hand (21 per hand) landmarks of the astronaut photo; her hands are not in it."""
+    import mediapipe as mp
+    from skimage import data
+
+    image = np.ascontiguousarray(data.astronaut())
+    model = registry.load(model_id)
+
+    def run():
+        with model.open("image") as landmarker:
+            return landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=image))
+
+    result, seconds = _timed(run)
+    found = getattr(result, "pose_landmarks", None)
+    found = found if found is not None else result.hand_landmarks
+    kind = "person(s)" if hasattr(result, "pose_landmarks") else "hand(s)"
+    return {"model": model_id, "input": "skimage astronaut (public domain)",
+            "output": f"{len(found)} {kind}, {len(found[0]) if found else 0} landmarks", "seconds": seconds}
+
+
 def demo_expression(model_id: str) -> dict:
     """fer's classifier on the astronaut's face crop (box from a fixed region of that photo)."""
     import cv2
@@ -143,6 +163,8 @@ def run_demos(model_ids: list[str]) -> tuple[list[dict], dict[str, Any]]:
                 rows.append(row)
             elif task == "expression":
                 rows.append(demo_expression(model_id))
+            elif task in ("pose", "hands"):
+                rows.append(demo_body(model_id))
             elif task == "tts":
                 row, media["speech_wav"] = demo_tts(model_id)
                 rows.append(row)

@@ -89,7 +89,8 @@ def rotation_tilt(ctx: fx.Context) -> Measured:
         rows.append({"rotation_deg": angle, "tilt_deg": frame.shoulder_tilt_deg, "tilt_change_deg": change,
                      "error_deg": None if change is None else abs(change - angle)})
     value = worst([r["error_deg"] for r in rows])
-    return Measured(value, value is not None and value <= TILT_FOLLOWS_MAX_DEG, {"original_tilt_deg": tilt0, "rows": rows})
+    passed = value is not None and value <= TILT_FOLLOWS_MAX_DEG
+    return Measured(value, passed, {"original_tilt_deg": tilt0, "rows": rows})
 
 
 @check("posture", "motion_energy_moving_vs_still", fast=True,

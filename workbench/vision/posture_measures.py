@@ -180,7 +180,7 @@ def posture_changes(frames: Sequence["PostureFrame"], baseline: Baseline) -> tup
                           np.nan if baseline.head_height_sw is None else baseline.head_height_sw])
     events: list[float] = []
     departed_at: float | None = None
-    for i, t in enumerate(times):
+    for t in times:
         window = state[(times > t - CHANGE_SMOOTH_S) & (times <= t)]
         smooth = np.nanmedian(window, axis=0) if np.isfinite(window).any(axis=0).all() else window[-1]
         moved = (abs(smooth[0] - reference[0]) > CHANGE_TILT_DEG
@@ -197,7 +197,7 @@ def posture_changes(frames: Sequence["PostureFrame"], baseline: Baseline) -> tup
             reference = smooth
             departed_at = None
     bounds = [float(times[0]), *events, float(times[-1])]
-    longest = max(b - a for a, b in zip(bounds[:-1], bounds[1:]))
+    longest = max(b - a for a, b in zip(bounds[:-1], bounds[1:], strict=True))
     return len(events), float(longest), events
 
 

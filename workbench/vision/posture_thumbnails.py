@@ -26,7 +26,8 @@ def draw_skeleton(rgb: np.ndarray, frame: "PostureFrame") -> np.ndarray:
     """A BGR copy of the frame, scaled to ``THUMBNAIL_SIDE_PX``, with the gated points and bones."""
     height, width = rgb.shape[:2]
     scale = THUMBNAIL_SIDE_PX / max(height, width)
-    image = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), (max(1, round(width * scale)), max(1, round(height * scale))))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), size)
     colour = USABLE_COLOUR if frame.usable else FLAGGED_COLOUR
     points = {name: (int(round(x * scale)), int(round(y * scale))) for name, (x, y) in frame.points_px.items()}
     for a, b in SKELETON_EDGES:
