@@ -16,7 +16,7 @@ def test_facial_analysis_notebook_on_the_astronaut_demo(tmp_path):
         parameters={"OUTPUT_DIR": str(tmp_path / "out"), "FPS": 10.0, "THUMBNAILS": True},
         kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
     )
-    results = json.loads((tmp_path / "out" / "face_analysis.json").read_text())
+    results = json.loads((tmp_path / "out" / "face.json").read_text())
     (analysis,) = results["analyses"].values()
     summary = analysis["summary"]
     assert summary["frames_total"] == 50 and summary["dominant_expression"] == "happy"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from workbench.errors import InputError
-from workbench.vision import analyse_session, analyse_video, demo
+from workbench.vision import FaceAnalysis, analyse_video, demo
 from workbench.vision.plots import plot_timeline
 
 FPS = 10.0
@@ -99,14 +99,18 @@ def test_timeline_plot_from_analysis_and_from_stored_dict(media):
     analysis = analyse_video(media["roll"], fps=FPS)
     figure = plot_timeline(analysis)
     assert len(figure.axes) == 3
-    stored = {**analysis.to_json(), "series": analysis.series()}
-    assert len(plot_timeline(json.loads(json.dumps(stored))).axes) == 3
+    stored = json.loads(json.dumps(analysis.to_json(include_frames=True, include_series=True)))
+    assert len(plot_timeline(stored).axes) == 3
+    again = FaceAnalysis.from_json(stored)  # the typed result round-trips, frames included
+    assert json.loads(json.dumps(again.to_json(include_frames=True, include_series=True))) == stored
+    assert len(plot_timeline(again).axes) == 3
 
 
-def test_analyse_session_writes_face_analysis_and_skips_audio(media, data_dir):
+def test_run_face_writes_face_analysis_and_skips_audio(media, data_dir):
     import shutil
 
     from workbench.session import Session, Turn, TurnState
+    from workbench.stages.face import run_face
     from workbench.store import SessionStore
 
     store = SessionStore()
@@ -118,7 +122,7 @@ def test_analyse_session_writes_face_analysis_and_skips_audio(media, data_dir):
     store.save(session)
     shutil.copy(media["roll"], store.media_path(session.id, "a0.webm"))
     shutil.copy("/usr/share/sounds/alsa/Front_Center.wav", store.media_path(session.id, "a1.wav"))
-    result = analyse_session(session.id, store=store, fps=FPS, progress=False)
+    result = run_face(session.id, store=store, fps=FPS).to_json()
     assert [row["turn"] for row in result["turns"]] == [0]
     assert result["skipped"][0]["turn"] == 1 and "audio" in result["skipped"][0]["reason"]
     assert result["summary"]["frames_total"] == 20

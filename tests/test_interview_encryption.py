@@ -69,9 +69,9 @@ def test_imported_sample_is_encrypted_and_analysable(data_dir):
     sources = [(SAMPLE / f"answer{i}.webm").read_bytes() for i in (1, 2, 3)]
     _assert_no_plain_media(settings().data_dir, sources)
     assert [store.read_media(session.id, t.answer_media) for t in session.turns] == sources
-    from workbench.vision.session import analyse_session
+    from workbench.stages.face import run_face
 
-    face = analyse_session(session.id, store=store, fps=2.0, progress=False)  # the astronaut video, decrypted
+    face = run_face(session.id, store=store, fps=2.0).to_json()  # the astronaut video, decrypted
     assert not face["skipped"] and len(face["turns"]) == 3
     assert all(row["face_visible_ratio"] > 0.5 for row in face["turns"])
     with store.media_file(session.id, session.turns[0].answer_media) as path:

@@ -16,7 +16,7 @@ def test_scoring_notebook_on_the_example_set(tmp_path):
         parameters={"OUTPUT_DIR": str(tmp_path / "out"), "LLM_FEEDBACK": False, "EXAMPLE_QUESTIONS": 1},
         kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
     )
-    results = json.loads((tmp_path / "out" / "scores.json").read_text())
+    results = json.loads((tmp_path / "out" / "scoring.json").read_text())
     answers = results["answers"]
     assert len(answers) == 5 and results["overview"]["turns_scored"] == 5
     strong = next(v for k, v in answers.items() if k.endswith("strong"))

@@ -1,4 +1,4 @@
-"""score_session over a stored session, the OET role-play rubric, and `workbench score` (no LLM)."""
+"""The scoring stage over a stored session (run_scoring), the OET role-play rubric, `workbench score` (no LLM)."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,8 @@ import json
 import pytest
 
 from workbench.cli import main
-from workbench.scoring import score_roleplay, score_session
+from workbench.scoring import AnswerScores, score_roleplay
+from workbench.stages.scoring import run_scoring
 from workbench.session import Session, Turn, TurnState
 from workbench.store import SessionStore
 
@@ -31,7 +32,7 @@ CARD = {"title": "Discharge with a new inhaler", "tasks": [
     "explain how to use the inhaler", "find out the patient's concerns", "check the patient understood"]}
 
 
-def test_score_session_writes_scores_and_overview(data_dir):
+def test_run_scoring_writes_scores_and_overview(data_dir):
     store = SessionStore()
     session = Session(id="scoring-test-1", role="software engineer")
     session.turns = [
@@ -42,8 +43,10 @@ def test_score_session_writes_scores_and_overview(data_dir):
         Turn(index=2, question="Not yet asked", state=TurnState.PLANNED),
     ]
     store.save(session)
-    overview = score_session(session.id, store=store, llm_feedback=False, progress=False)
-    assert overview["turns_scored"] == 2
+    run = run_scoring(session.id, store=store, llm_feedback=False)
+    overview = run.summary
+    assert overview["turns_scored"] == 2 and overview["roleplay"] is None
+    assert [row["turn"] for row in run.turns] == [0, 1] and not run.skipped
     assert overview["overall_mean"] is not None and overview["overall_uncertainty"] > 0
     saved = store.get(session.id)
     first = saved.turns[0].analysis["scores"]
@@ -51,6 +54,22 @@ def test_score_session_writes_scores_and_overview(data_dir):
     assert "pace" in first["components"]["communication"]["details"]["parts"]
     assert saved.turns[1].analysis["scores"]["flags"] == ["empty"]
     assert "scores" not in saved.turns[2].analysis
+    assert AnswerScores.from_json(first).to_json() == first
+
+
+def test_run_scoring_of_a_roleplay_stores_the_rubric_beside_the_turn_scores(data_dir):
+    store = SessionStore()
+    lines = [t["text"] for t in ROLEPLAY if t["speaker"] == "candidate"]
+    session = Session(id="scoring-roleplay", mode="roleplay", settings={"card": CARD, "seed": 7}, turns=[
+        Turn(index=i, question="(patient)", kind="roleplay", state=TurnState.ANSWERED, answer_text=line)
+        for i, line in enumerate(lines)])
+    store.save(session)
+    run = run_scoring(session.id, store=store, llm_feedback=False)
+    saved = store.get(session.id)
+    assert run.summary["roleplay"] == saved.settings["roleplay_scores"] == score_roleplay(
+        [{"speaker": "candidate", "text": line} for line in lines], CARD)
+    assert saved.settings["seed"] == 7 and saved.settings["card"] == CARD
+    assert all("scores" in t.analysis for t in saved.turns)  # the settings update kept every turn's scores
 
 
 def test_roleplay_rubric_scales_and_evidence():

@@ -1,4 +1,4 @@
-"""analyse_session on a stored session, the CLI contract, and the notebook run by papermill."""
+"""The voice stage over a stored session (workbench.stages.run_voice), the CLI contract, and the notebook."""
 from __future__ import annotations
 
 import json
@@ -15,8 +15,9 @@ from workbench.store import SessionStore
 CARDS = Path("/usr/share/pocketsphinx/test/data/cards")
 
 
-def test_analyse_session_writes_voice_and_transcript(data_dir):
-    from workbench.speech import analyse_session
+def test_run_voice_writes_voice_and_transcript(data_dir):
+    from workbench.speech import VoiceAnalysis
+    from workbench.stages.voice import run_voice
 
     store = SessionStore()
     session = Session(id="voice-test")
@@ -28,9 +29,10 @@ def test_analyse_session_writes_voice_and_transcript(data_dir):
         Turn(index=2, question="Gone?", state=TurnState.ANSWERED, answer_media="deleted.webm"),
     ]
     store.save(session)
-    result = analyse_session(session.id, store=store, progress=False)
-    assert [a["turn"] for a in result["answers"]] == [0]
-    assert {s["turn"] for s in result["skipped"]} == {1, 2}
+    result = run_voice(session.id, store=store).to_json()
+    assert [a["turn"] for a in result["turns"]] == [0]
+    assert {s["turn"]: s["reason"] for s in result["skipped"]} == {
+        1: "typed answer, no recording", 2: "recording no longer stored (discarded after analysis, or never saved)"}
     stored = store.get(session.id).turns[0]
     assert "spades" in stored.answer_text.lower()  # cards.transcription: eight of spades ...
     voice = stored.analysis["voice"]
@@ -38,6 +40,9 @@ def test_analyse_session_writes_voice_and_transcript(data_dir):
     assert voice["speech_detected"] and voice["curves"]["times_s"]
     assert result["summary"]["answers_with_speech"] == 1 and result["summary"]["word_count"] >= 7
     assert store.get(session.id).turns[1].analysis == {}
+    again = VoiceAnalysis.from_json(voice).to_json(include_curves=True)  # the typed result round-trips
+    assert {k: v for k, v in again.items() if k != "transcript"} == {k: v for k, v in voice.items() if k != "transcript"}
+    assert again["transcript"]["words"] == voice["transcript"]["words"]  # (its real-time factor is re-derived)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -1,8 +1,8 @@
-"""The public scoring API: ``score_answer``, ``score_session``, ``score_roleplay``."""
+"""The public scoring API: ``score_answer`` (one answer, a pure function: it never reads or writes the
+store) and ``session_overview`` (the mean of scored turns). ``workbench.stages`` scores a stored session."""
 from __future__ import annotations
 
-import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from workbench.config import DEFAULT_SEED
@@ -36,6 +36,11 @@ class AnswerScores:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnswerScores:
+        """The scores of ``to_json`` (a stored ``turn.analysis["scores"]``)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 def score_answer(question: str, answer: str | None, *, concepts: list[str] | None = None,
@@ -89,39 +94,6 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
                  "ignored_sentences": guard.injected_sentences,
                  "voice_used": bool(voice), "face_used": "delivery" in components},
     )
-
-
-def score_session(session_id: str, *, store=None, llm_feedback: bool = True, progress: bool = True) -> dict:
-    """Score every answered turn of a stored session, write ``turn.analysis["scores"]``, save,
-    and return an overview: per-turn overall, uncertainty and band, the mean and its uncertainty."""
-    from workbench.store import SessionStore
-
-    store = store or SessionStore()
-    session = store.get(session_id)
-    rows = []
-    for turn in session.turns:
-        if not (turn.answer_text or "").strip() and turn.state.value not in ("answered", "analysed"):
-            continue
-        if progress:
-            print(f"scoring turn {turn.index} ...", file=sys.stderr, flush=True)
-        scores = score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
-                              role=session.role, voice=turn.analysis.get("voice"),
-                              face=turn.analysis.get("face"), llm_feedback=llm_feedback)
-        turn.analysis["scores"] = scores.to_json()
-        store.save_turn(session.id, turn)
-        rows.append({"turn": turn.index, "question": turn.question, "overall": scores.overall,
-                     "uncertainty": scores.uncertainty, "band": scores.band, "flags": scores.flags})
-    roleplay = None
-    if session.mode == "roleplay" and session.settings.get("card"):
-        from workbench.scoring.rubric_oet import score_roleplay
-
-        transcript = [{"speaker": "candidate", "text": t.answer_text or ""} for t in session.turns]
-        roleplay = score_roleplay(transcript, session.settings["card"])
-        session.settings["roleplay_scores"] = roleplay
-        store.save(session)
-    overview = session_overview(rows)
-    overview.update({"session_id": session.id, "turns": rows, "roleplay": roleplay})
-    return overview
 
 
 def session_overview(rows: list[dict]) -> dict:

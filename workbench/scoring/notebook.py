@@ -1,9 +1,10 @@
 """Tables and charts for ``notebooks/40_scoring.ipynb`` (kept here so the notebook stays thin)."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
 
 COMPONENT_ORDER = ("relevance", "coverage", "structure", "specificity", "communication", "delivery")
 
@@ -59,15 +60,12 @@ def card_text(name: str, res: dict) -> str:
     return "\n".join(lines)
 
 
-def plot_components(results: dict[str, dict]):
+def plot_components(results: dict[str, dict]) -> Figure:
     """Grouped horizontal bars: each answer's component scores, with its overall ± uncertainty."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
     names = list(results)
     comps = [c for c in COMPONENT_ORDER if any(c in r["components"] for r in results.values())]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 0.45 * len(names) + 1.5), sharey=True,
-                                      gridspec_kw={"width_ratios": [3, 1]})
+    fig = Figure(figsize=(12, 0.45 * len(names) + 1.5))
+    left, right = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 1]})
     y = np.arange(len(names))
     height = 0.8 / max(1, len(comps))
     for i, comp in enumerate(comps):
@@ -84,12 +82,3 @@ def plot_components(results: dict[str, dict]):
     right.set_xlabel("overall ± uncertainty")
     fig.tight_layout()
     return fig
-
-
-def write_results(results: dict[str, dict], overview: dict, output_dir: str | Path) -> Path:
-    """Write ``scores.json`` (every answer's scores and the overview) into ``output_dir``."""
-    folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "scores.json"
-    path.write_text(json.dumps({"overview": overview, "answers": results}, indent=2, default=str))
-    return path

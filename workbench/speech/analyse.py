@@ -1,5 +1,5 @@
-"""One pass over a recording, chunk by chunk: transcript, prosody and voice metrics; and the same
-for every spoken answer of a stored session."""
+"""One pass over a recording, chunk by chunk: transcript, prosody and voice metrics (a pure stage: it
+never reads or writes the store; ``workbench.stages.run_voice`` walks a stored session)."""
 from __future__ import annotations
 
 import time
@@ -12,7 +12,6 @@ import numpy as np
 from workbench.errors import InputError
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
-from workbench.session import Turn
 from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.speech.audio import CHUNK_S, iter_chunks, probe
 from workbench.speech.prosody import ProsodyTrack, track_chunk
@@ -34,9 +33,12 @@ class VoiceAnalysis:
     track: ProsodyTrack  # 10 ms frames (not in ``to_json``; ``curves`` holds a 10 Hz copy)
     source: str
     analyse_s: float  # wall time of the whole analysis, seconds
+    stored_curves: dict[str, list] | None = None  # the 10 Hz curves of a stored analysis (``from_json``)
 
     def curves(self) -> dict[str, list]:
         """Pitch and loudness at ``CURVE_STEP_S`` (medians of each step) for plots and reports."""
+        if self.stored_curves is not None:
+            return self.stored_curves
         step = max(1, int(round(CURVE_STEP_S / 0.01)))
         n = (self.track.times_s.size // step) * step
         if n == 0:
@@ -64,6 +66,14 @@ class VoiceAnalysis:
         if include_curves:
             data["curves"] = self.curves()
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VoiceAnalysis:
+        """The analysis of ``to_json``: transcript and metrics, and the 10 Hz curves when they were included
+        (the 10 ms prosody track is not stored, so ``track`` comes back empty)."""
+        return cls(transcript=Transcript.from_json(data["transcript"]), metrics=VoiceMetrics.from_json(data),
+                   track=ProsodyTrack.empty(), source=data.get("source", ""),
+                   analyse_s=float(data.get("analyse_s", 0.0)), stored_curves=data.get("curves"))
 
 
 def analyse_voice(
@@ -141,44 +151,3 @@ def summarise(per_answer: list[dict[str, Any]]) -> dict[str, Any]:
     for measure in SUMMARY_MEASURES:
         summary[measure] = _weighted_mean([(a.get(measure), a["speaking_time_s"]) for a in spoken])
     return summary
-
-
-def analyse_session(
-    session_id: str, *, store: Any = None, model_id: str | None = None, progress: bool = True,
-) -> dict[str, Any]:
-    """Analyse every answered turn with recorded media; write ``turn.analysis["voice"]``.
-
-    Typed answers (no media), media already deleted, and videos without sound are skipped with a
-    reason. A turn without ``answer_text`` gets the transcript. Returns the session summary.
-    """
-    from workbench.store import SessionStore
-
-    store = store or SessionStore()
-    session = store.get(session_id)
-    answers: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
-    for turn in session.turns:
-        if not turn.answer_media:
-            if turn.answer_text:
-                skipped.append({"turn": turn.index, "reason": "typed answer, no recording"})
-            continue
-        try:
-            # media are encrypted at rest: decode a temporary decrypted copy, deleted after the block
-            with store.media_file(session_id, turn.answer_media) as path:
-                analysis = analyse_voice(path, model_id=model_id, progress=progress)
-            analysis.source = turn.answer_media  # the stored name, not the deleted temporary copy
-        except InputError as error:  # discarded, missing or unreadable recording
-            skipped.append({"turn": turn.index, "reason": str(error)})
-            continue
-        result = analysis.to_json(include_curves=True)
-
-        def record(stored: Turn, result: dict = result, transcript=analysis.transcript) -> None:
-            stored.analysis["voice"] = result
-            if not stored.answer_text and transcript.speech_detected:
-                stored.answer_text = transcript.text
-            if stored.answer_duration_s is None:
-                stored.answer_duration_s = round(transcript.duration_s, 3)
-
-        store.update_turn(session_id, turn.index, record)  # the face stage may be writing beside us
-        answers.append({"turn": turn.index, **{k: v for k, v in result.items() if k not in ("transcript", "curves")}})
-    return {"session_id": session_id, "answers": answers, "skipped": skipped, "summary": summarise(answers)}

@@ -4,6 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from workbench.speech.analyse import VoiceAnalysis
 
 PAUSE_COLOUR = "#9ecae1"
 FILLER_COLOUR = "#e6550d"
@@ -11,25 +15,23 @@ WORD_COLOUR = "#31a354"
 MAX_WORD_LABELS = 120  # ours: beyond this the labels overlap; every word is still drawn as a bar
 
 
-def _as_json(analysis: Any) -> dict[str, Any]:
-    """Accept a ``VoiceAnalysis`` or its ``to_json(include_curves=True)`` dict (as stored in a turn)."""
-    if isinstance(analysis, dict):
-        return analysis
-    return analysis.to_json(include_curves=True)
+def _as_json(analysis: VoiceAnalysis | dict[str, Any]) -> dict[str, Any]:
+    """A ``VoiceAnalysis`` as its ``to_json(include_curves=True)`` dict (the form stored in a turn)."""
+    return analysis if isinstance(analysis, dict) else analysis.to_json(include_curves=True)
 
 
-def plot_timeline(analysis: Any, ax: Any = None, *, title: str | None = None):
+def plot_timeline(analysis: VoiceAnalysis | dict[str, Any], ax: Axes | None = None, *,
+                  title: str | None = None) -> Figure:
     """Draw the answer's timeline and return the matplotlib ``Figure``.
 
     ``analysis``: a ``VoiceAnalysis`` or the dict stored in ``turn.analysis["voice"]``.
     ``ax``: an axes to draw words/pauses/fillers on (its figure gets a twin axis for pitch); by
     default a new 12x3.5 inch figure. Loudness (dBFS) is drawn on a second y axis.
     """
-    import matplotlib.pyplot as plt
-
     data = _as_json(analysis)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(12, 3.5))
+        fig = Figure(figsize=(12, 3.5))
+        ax = fig.subplots()
     else:
         fig = ax.figure
     words = data["transcript"]["words"]
@@ -41,7 +43,8 @@ def plot_timeline(analysis: Any, ax: Any = None, *, title: str | None = None):
         if len(words) <= MAX_WORD_LABELS:
             ax.text(w["start_s"], 0.08 + 0.06 * (i % 3), w["text"], fontsize=7, rotation=0, va="bottom")
     for filler in data.get("fillers", []):
-        ax.axvspan(filler["start_s"], max(filler["end_s"], filler["start_s"] + 0.15), color=FILLER_COLOUR, alpha=0.6, lw=0)
+        ax.axvspan(filler["start_s"], max(filler["end_s"], filler["start_s"] + 0.15), color=FILLER_COLOUR,
+                   alpha=0.6, lw=0)
         ax.text(filler["start_s"], 0.95, filler["text"], color=FILLER_COLOUR, fontsize=8, va="top")
     curves = data.get("curves") or {}
     times = np.asarray(curves.get("times_s", []), dtype=float)

@@ -2,7 +2,7 @@
 articulation rate, pauses, fillers and disfluencies, pitch, loudness and monotony, with bands."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,11 @@ class VoiceMetrics:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VoiceMetrics:
+        """The metrics of ``to_json`` (other keys, such as a voice analysis's transcript, are ignored)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 def silent_pauses(words: list[Word], track: ProsodyTrack, *, min_pause_s: float = PAUSE_MIN_S) -> list[Pause]:

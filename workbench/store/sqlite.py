@@ -215,6 +215,23 @@ class SessionStore(MediaMixin):
         self._after_turn_saved(session_id, turn, old_state, now)
         return turn
 
+    def update_settings(self, session_id: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        """Apply ``change`` to the stored ``session.settings`` and save them, as one transaction (the
+        session's turns are not touched, so a stage's turn results are never overwritten by a stale copy).
+        Returns the new settings."""
+        check_session_id(session_id)
+        context = f"session:{session_id}"
+        with self._lock, self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT body FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise InputError(f"no session {session_id!r}; see `workbench session list`")
+            body = self._decode(row[0], context)
+            body.setdefault("settings", {})
+            change(body["settings"])
+            db.execute("UPDATE sessions SET body = ? WHERE id = ?", (self._encode(body, context), session_id))
+        return body["settings"]
+
     def _after_turn_saved(self, session_id: str, turn: Turn, old_state: str, now: datetime) -> None:
         """Audit state changes; discard the turn's raw media once it is analysed (data minimisation)."""
         state = turn.state.value

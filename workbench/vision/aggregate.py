@@ -5,15 +5,13 @@ others over ``frames_used``. A figure that cannot be computed (no usable frame, 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from workbench.vision.expression import EXPRESSION_LABELS
+from workbench.vision.frames import FrameResult
 from workbench.vision.quality import ALL_FLAGS
-
-if TYPE_CHECKING:
-    from workbench.vision.face import FrameResult
 
 LOOKING_AWAY_MIN_S = 1.0  # ours: a glance shorter than this is not an event (coaches speak of "seconds")
 MAX_SERIES_POINTS = 600  # ours: a timeline this dense is smooth at report size, and small in the store
@@ -30,7 +28,7 @@ def _mean_sd(values: list[float]) -> tuple[float | None, float | None]:
     return _round(array.mean(), 2), _round(array.std(ddof=1), 2) if len(array) > 1 else None
 
 
-def _looking_away(frames: list["FrameResult"], period_s: float) -> tuple[int, float, float]:
+def _looking_away(frames: list[FrameResult], period_s: float) -> tuple[int, float, float]:
     """(events, longest_s, total_s) of runs away from the camera lasting >= LOOKING_AWAY_MIN_S.
 
     Away = a usable frame without eye contact, or a frame with no face at all. Frames whose face is
@@ -55,7 +53,7 @@ def _looking_away(frames: list["FrameResult"], period_s: float) -> tuple[int, fl
     return len(long_runs), (max(long_runs) if long_runs else 0.0), float(sum(long_runs))
 
 
-def _blinks(used: list["FrameResult"]) -> int:
+def _blinks(used: list[FrameResult]) -> int:
     """Closed-eye onsets: a usable frame with eyes closed after one with eyes open."""
     count, previous = 0, None
     for frame in used:
@@ -65,7 +63,7 @@ def _blinks(used: list["FrameResult"]) -> int:
     return count
 
 
-def summarise(frames: list["FrameResult"], *, sampling_fps: float | None) -> dict[str, Any]:
+def summarise(frames: list[FrameResult], *, sampling_fps: float | None) -> dict[str, Any]:
     """The per-answer aggregates of a frame series (see the module docstring)."""
     total = len(frames)
     with_face = [f for f in frames if f.face_present]
@@ -113,7 +111,7 @@ def summarise(frames: list["FrameResult"], *, sampling_fps: float | None) -> dic
     }
 
 
-def series(frames: list["FrameResult"], max_points: int = MAX_SERIES_POINTS) -> dict[str, list]:
+def series(frames: list[FrameResult], max_points: int = MAX_SERIES_POINTS) -> dict[str, list]:
     """A timeline for plots: bin means of the per-frame values (None where a bin has no usable frame)."""
     if not frames:
         return {"t_s": []}

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -21,93 +19,17 @@ from workbench.errors import InputError
 from workbench.media_limits import MAX_MEDIA_DURATION_S
 from workbench.vision import aggregate, quality, video
 from workbench.vision.expression import EXPRESSION_LABELS, ExpressionClassifier, rgb_to_grey
+from workbench.vision.frames import EXPRESSION_ID, LANDMARKER_ID, FaceAnalysis, FrameResult
 from workbench.vision.gaze import BLINK_SCORE, SMILE_SCORE, blink_score, gaze, smile_score
 from workbench.vision.landmarks import FaceTracker, Observation
 from workbench.vision.pose import head_pose
+from workbench.vision.thumbnails import write_thumbnail
 
-LANDMARKER_ID = "mediapipe-face-landmarker"
-EXPRESSION_ID = "fer-emotion"
 EXPRESSIVE_PREFIXES = ("brow", "cheek", "jaw", "mouth", "nose")  # blendshapes of expression, not gaze/blink
 THUMBNAIL_INTERVAL_S = 10.0  # ours: at most one annotated thumbnail per 10 s of video
 MAX_THUMBNAILS = 12  # ours
 KEPT_FRAME_SIDE_PX = 160  # keep_frames=True keeps frames this small, in memory only
 MAX_KEPT_FRAMES = 300  # ours: bounds memory (~23 MB) for keep_frames=True
-
-
-@dataclass
-class FrameResult:
-    """One sampled frame. Angles in degrees (see ``workbench.vision.pose`` for signs)."""
-
-    t_s: float
-    face_present: bool = False
-    n_faces: int = 0
-    yaw_deg: float | None = None
-    pitch_deg: float | None = None
-    roll_deg: float | None = None
-    gaze_yaw_deg: float | None = None  # head + eyes, relative to the direction of the camera
-    gaze_pitch_deg: float | None = None
-    eye_contact: bool | None = None
-    blink: bool | None = None
-    blink_score: float | None = None
-    smile: bool | None = None
-    smile_score: float | None = None
-    expressions: dict[str, float] | None = None
-    dominant_expression: str | None = None
-    detection_confidence: float | None = None
-    face_box_px: tuple[int, int, int, int] | None = None  # x, y, w, h
-    face_height_px: int | None = None
-    brightness: float | None = None  # mean grey of the face box, 0-255
-    sharpness: float | None = None  # contrast-normalised Laplacian variance (see quality.sharpness)
-    flags: list[str] = field(default_factory=list)
-    expressive_blendshapes: np.ndarray | None = field(default=None, repr=False)  # not serialised
-
-    @property
-    def usable(self) -> bool:
-        """Counted in aggregates: a face and no excluding quality flag."""
-        return self.face_present and quality.is_usable(self.flags)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("expressive_blendshapes")
-        data["usable"] = self.usable
-        for key, value in data.items():
-            if isinstance(value, float):
-                data[key] = round(value, 4)
-        if self.expressions:
-            data["expressions"] = {k: round(v, 4) for k, v in self.expressions.items()}
-        return data
-
-
-@dataclass
-class FaceAnalysis:
-    source: str
-    kind: str  # "image" | "video"
-    sampling_fps: float | None
-    frames: list[FrameResult]
-    summary: dict[str, Any]
-    width_px: int | None = None
-    height_px: int | None = None
-    warnings: list[str] = field(default_factory=list)
-    models: dict[str, str] = field(default_factory=lambda: {"landmarks": LANDMARKER_ID, "expression": EXPRESSION_ID})
-    thumbnails: list[Path] = field(default_factory=list)  # written only when asked for
-    kept_frames: list[tuple[float, np.ndarray]] = field(default_factory=list, repr=False)  # in memory only
-
-    def series(self, max_points: int = aggregate.MAX_SERIES_POINTS) -> dict[str, list]:
-        """A downsampled timeline for plots and for the store."""
-        return aggregate.series(self.frames, max_points)
-
-    def to_json(self, include_frames: bool = False, include_series: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "source": self.source, "kind": self.kind, "sampling_fps": self.sampling_fps,
-            "width_px": self.width_px, "height_px": self.height_px, "models": self.models,
-            "warnings": self.warnings, "summary": self.summary,
-            "thumbnails": [str(p) for p in self.thumbnails],
-        }
-        if include_series:
-            data["series"] = self.series()
-        if include_frames:
-            data["frames"] = [f.to_json() for f in self.frames]
-        return data
 
 
 def _models():
@@ -160,12 +82,10 @@ def analyse_image(image: str | Path | np.ndarray, *, thumbnails_dir: str | Path 
         result = frame_result(0.0, rgb, tracker.observe(rgb), classifier)
     analysis = FaceAnalysis(source=source, kind="image", sampling_fps=None, frames=[result],
                             summary=aggregate.summarise([result], sampling_fps=None),
-                            width_px=rgb.shape[1], height_px=rgb.shape[0])
+                            series=aggregate.series([result]), width_px=rgb.shape[1], height_px=rgb.shape[0])
     if not result.face_present:
         analysis.warnings.append("no face found in the image")
     if thumbnails_dir is not None and result.face_present:
-        from workbench.vision.plots import write_thumbnail
-
         analysis.thumbnails.append(write_thumbnail(rgb, result, Path(thumbnails_dir), "frame_0000"))
     return analysis
 
@@ -178,12 +98,14 @@ def analyse_video(
     keep_frames: bool = False,
     thumbnails_dir: str | Path | None = None,
     max_duration_s: float = MAX_MEDIA_DURATION_S,
+    series_points: int = aggregate.MAX_SERIES_POINTS,
 ) -> FaceAnalysis:
     """Analyse a video (webm, mp4, avi, ...) sampled at ``fps`` frames per second.
 
     Still-image paths are passed to ``analyse_image``. ``progress=True`` prints the analysed time to
     stderr; a callable receives it in seconds. ``keep_frames=True`` keeps small copies of the frames
     in memory (``analysis.kept_frames``) for notebooks; ``thumbnails_dir`` writes annotated JPEGs.
+    ``analysis.series`` is a timeline of at most ``series_points`` points.
     """
     if video.is_image_path(path):
         return analyse_image(path, thumbnails_dir=thumbnails_dir)
@@ -201,8 +123,6 @@ def analyse_video(
                 analysis.kept_frames.append((t_s, video.downscale(rgb, KEPT_FRAME_SIDE_PX).copy()))
             if thumbnails_dir is not None and result.face_present and t_s >= next_thumb_s \
                     and len(analysis.thumbnails) < MAX_THUMBNAILS:
-                from workbench.vision.plots import write_thumbnail
-
                 analysis.thumbnails.append(write_thumbnail(rgb, result, Path(thumbnails_dir), f"t_{t_s:08.2f}s"))
                 next_thumb_s = t_s + THUMBNAIL_INTERVAL_S
             if progress and len(frames) % 50 == 0:
@@ -217,4 +137,5 @@ def analyse_video(
     elif not any(f.usable for f in frames):
         analysis.warnings.append("a face was found, but no frame passed the quality checks: see summary.quality")
     analysis.summary = aggregate.summarise(frames, sampling_fps=fps)
+    analysis.series = aggregate.series(frames, series_points)
     return analysis

@@ -1,0 +1,47 @@
+"""The scoring stage over a stored session: ``scoring.score_answer`` on each answered turn, and the
+OET-style rubric of a role-play session.
+
+    from workbench.stages.scoring import run_scoring
+    run = run_scoring("my-session", store=store, llm_feedback=False)      # -> StageRun
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.scoring.api import AnswerScores, score_answer, session_overview
+from workbench.scoring.rubric_oet import score_roleplay
+from workbench.session import Session, Turn
+from workbench.stages.runner import Stage, StageRun, run_stage
+from workbench.store import SessionStore
+
+
+def scoring_stage(*, llm_feedback: bool = True) -> Stage[AnswerScores]:
+    """Scores of each answer, from its text and the voice and face results stored beside it."""
+    def analyse(session: Session, turn: Turn, path: Path | None) -> AnswerScores:
+        return score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
+                            role=session.role, voice=turn.analysis.get("voice"), face=turn.analysis.get("face"),
+                            llm_feedback=llm_feedback)
+
+    return Stage(
+        name="scoring", needs_media=False, analyse=analyse,
+        record=lambda stored, scores: stored.analysis.update(scores=scores.to_json()),
+        row=lambda scores: {"overall": scores.overall, "uncertainty": scores.uncertainty, "band": scores.band,
+                            "flags": scores.flags},
+        summarise=lambda scores: session_overview([{"overall": s.overall, "uncertainty": s.uncertainty}
+                                                   for s in scores]),
+    )
+
+
+def run_scoring(session_id: str, *, store: SessionStore, llm_feedback: bool = True,
+                progress: bool = False) -> StageRun:
+    """The scoring stage over a stored session (``turn.analysis["scores"]``). A role-play session also
+    gets the OET-style rubric, stored in ``session.settings["roleplay_scores"]`` and in the summary."""
+    run = run_stage(scoring_stage(llm_feedback=llm_feedback), session_id, store=store, progress=progress)
+    session = store.get(session_id)
+    roleplay = None
+    if session.mode == "roleplay" and session.settings.get("card"):
+        transcript = [{"speaker": "candidate", "text": t.answer_text or ""} for t in session.turns]
+        roleplay = score_roleplay(transcript, session.settings["card"])
+        store.update_settings(session_id, lambda settings: settings.update(roleplay_scores=roleplay))
+    run.summary = {**(run.summary or {}), "roleplay": roleplay}
+    return run

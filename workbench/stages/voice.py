@@ -1,0 +1,41 @@
+"""The voice stage over a stored session: ``speech.analyse_voice`` on each recorded answer.
+
+    from workbench.stages.voice import run_voice
+    run = run_voice("my-session", store=store)      # -> StageRun (turns, skipped, summary)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.session import Session, Turn
+from workbench.speech.analyse import VoiceAnalysis, analyse_voice, summarise
+from workbench.stages.runner import Stage, StageRun, run_stage
+from workbench.store import SessionStore
+
+
+def _record_voice(stored: Turn, analysis: VoiceAnalysis) -> None:
+    stored.analysis["voice"] = analysis.to_json(include_curves=True)
+    if not stored.answer_text and analysis.transcript.speech_detected:
+        stored.answer_text = analysis.transcript.text
+    if stored.answer_duration_s is None:
+        stored.answer_duration_s = round(analysis.transcript.duration_s, 3)
+
+
+def voice_stage(*, model_id: str | None = None, progress: bool = False) -> Stage[VoiceAnalysis]:
+    """Transcript and voice measures of each recorded answer; a turn without text gets the transcript."""
+    def analyse(session: Session, turn: Turn, path: Path | None) -> VoiceAnalysis:
+        analysis = analyse_voice(path, model_id=model_id, progress=progress)
+        analysis.source = turn.answer_media  # the stored name, not the deleted temporary copy
+        return analysis
+
+    return Stage(
+        name="voice", needs_media=True, analyse=analyse, record=_record_voice,
+        row=lambda analysis: analysis.metrics.to_json(),
+        summarise=lambda analyses: summarise([a.metrics.to_json() for a in analyses]),
+    )
+
+
+def run_voice(session_id: str, *, store: SessionStore, model_id: str | None = None,
+              progress: bool = False) -> StageRun:
+    """The voice stage over a stored session (``turn.analysis["voice"]``)."""
+    return run_stage(voice_stage(model_id=model_id, progress=progress), session_id, store=store, progress=progress)
