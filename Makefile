@@ -18,9 +18,14 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup apt report test test-fast lint bench eval-speech validate lock clean-env doctor
+.PHONY: setup apt report test test-fast lint bench eval-speech validate lock clean-env doctor pose-models
 
-setup: $(STAMP) $(APT_STAMP)
+setup: $(STAMP) $(APT_STAMP) pose-models
+
+# The pose and hand bundles are made once from the pinned mediapipe 0.10.21 wheel (downloaded, never
+# installed) into the model cache; a second run only re-checks their SHA-256.
+pose-models: $(STAMP)
+	$(PY) tools/make_pose_models.py
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON_BIN) >/dev/null || { echo "needs $(PYTHON_BIN)"; exit 1; }

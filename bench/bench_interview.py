@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 from workbench.interview import followup, tts
-from workbench.interview.engine import LIVE_FOLLOWUP_BUDGET_S, InterviewConfig, InterviewEngine
+from workbench.interview.engine import InterviewConfig, InterviewEngine
+from workbench.interview.nextturn import LIVE_FOLLOWUP_BUDGET_S
 from workbench.models import registry
 from workbench.store import SessionStore
 
@@ -83,8 +84,8 @@ def _make_answers(folder: Path) -> list[tuple[bytes, float]]:
 
 
 def _one_interview(engine: InterviewEngine, answers: list[tuple[bytes, float]], *, live: bool) -> list[dict]:
-    engine.live_transcription = live
-    engine.followup_budget_s = LIVE_FOLLOWUP_BUDGET_S if live else None  # as the live app runs it
+    engine.live.enabled = live
+    engine.followup_budget_s = LIVE_FOLLOWUP_BUDGET_S if live else None  # the engine's default; naive waits
     session = engine.start(InterviewConfig(role="software engineer", level="mid", n_questions=6,
                                            types=("behavioural", "situational")))
     rows = []

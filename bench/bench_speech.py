@@ -13,7 +13,8 @@ import time
 import numpy as np
 import psutil
 
-from workbench.speech.audio import SAMPLE_RATE, load_audio
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import load_audio
 
 RTF_AUDIO_S = 60.0  # issue 3: RTF on 60 s of speech
 LONG_AUDIO_S = 600.0  # issue 3: the whole analysis of a 10-minute recording
@@ -30,13 +31,13 @@ def real_speech(total_s: float) -> np.ndarray:
     clips = [load_audio(path) for path, _ in real_speech_set()]
     rng = np.random.default_rng(SEED)
     parts, length, i = [], 0, 0
-    while length < total_s * SAMPLE_RATE:
+    while length < total_s * SAMPLE_RATE_HZ:
         clip = clips[i % len(clips)]
-        pause = np.zeros(int(rng.uniform(*PAUSE_RANGE_S) * SAMPLE_RATE), dtype=np.float32)
+        pause = np.zeros(int(rng.uniform(*PAUSE_RANGE_S) * SAMPLE_RATE_HZ), dtype=np.float32)
         parts += [clip, pause]
         length += len(clip) + len(pause)
         i += 1
-    return np.concatenate(parts)[: int(total_s * SAMPLE_RATE)]
+    return np.concatenate(parts)[: int(total_s * SAMPLE_RATE_HZ)]
 
 
 def _repeats() -> int:
@@ -48,13 +49,13 @@ def rtf(model_id: str, audio: np.ndarray, beam_size: int = 5) -> dict:
     from workbench.speech.stt import transcribe
 
     registry.load(model_id)  # load time is not transcription time
-    transcribe(audio[: 5 * SAMPLE_RATE], model_id=model_id, keep_fillers=False)  # warm-up
+    transcribe(audio[: 5 * SAMPLE_RATE_HZ], model_id=model_id, keep_fillers=False)  # warm-up
     times = []
     for _ in range(_repeats()):
         result = transcribe(audio, model_id=model_id, beam_size=beam_size, keep_fillers=False)
         times.append(result.transcribe_s)
     median = statistics.median(times)
-    duration = len(audio) / SAMPLE_RATE
+    duration = len(audio) / SAMPLE_RATE_HZ
     return {"transcribe_s_median": round(median, 2), "real_time_factor": round(median / duration, 4),
             "times_real_time": round(duration / median, 1), "beam_size": beam_size, "words": len(result.words)}
 
@@ -84,7 +85,7 @@ def _long_analysis(audio: np.ndarray, analyse_voice) -> dict:
         times.append(time.perf_counter() - started)
     return {
         "analyse_s_median": round(statistics.median(times), 1),
-        "times_real_time": round(len(audio) / SAMPLE_RATE / statistics.median(times), 1),
+        "times_real_time": round(len(audio) / SAMPLE_RATE_HZ / statistics.median(times), 1),
         "transcribe_s_last": round(result.transcript.transcribe_s, 1),
         "words": result.metrics.word_count, "filler_count": result.metrics.filler_count,
         "rss_growth_mb": round(psutil.Process().memory_info().rss / 2**20 - rss_before, 1),

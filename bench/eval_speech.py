@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench.config import settings
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.speech.audio import load_audio
 from workbench.speech.stt import transcribe
 from workbench.speech.textnorm import word_error_rate
@@ -121,7 +122,7 @@ def main(argv: list[str]) -> int:
     items = real_speech_set()
     configs = [("whisper-tiny.en", 5)] if quick else [(m, b) for m in MODELS for b in BEAMS]
     started = time.perf_counter()
-    results: dict = {"dataset": {"clips": len(items), "audio_s": round(sum(len(load_audio(p)) for p, _ in items) / 16000, 2),
+    results: dict = {"dataset": {"clips": len(items), "audio_s": round(sum(len(load_audio(p)) for p, _ in items) / SAMPLE_RATE_HZ, 2),
                                  "sources": ["pocketsphinx-testdata cards", "pocketsphinx-testdata librivox",
                                              "alsa-utils voice clips"]},
                      "wer": [], "fillers": []}

@@ -9,6 +9,7 @@ import numpy as np
 from workbench.session import Session, Turn, TurnState
 from workbench.speech import fillers as fl
 from workbench.speech.analyse import VoiceAnalysis
+from workbench.speech.lexicon import FILLED_PAUSES
 from workbench.speech.norms import classify_all
 from workbench.speech.prosody import HOP_S, ProsodyTrack
 from workbench.speech.stt import Transcript, Word
@@ -55,7 +56,7 @@ def voice_analysis(text: str = "um so I split the tests and uh cached the depend
         "loudness_mean_db": -20.0, "loudness_variability_db": 5.1,
     }
     fillers = fl.to_json([fl.Filler(w.text, w.start_s, w.end_s, "filled_pause")
-                          for w in words if w.text in fl.FILLED_PAUSES])
+                          for w in words if w.text in FILLED_PAUSES])
     metrics = VoiceMetrics(
         speech_detected=speech_detected, duration_s=duration_s,
         speaking_time_s=(words[-1].end_s - words[0].start_s) if words else 0.0,

@@ -75,8 +75,9 @@ def test_imported_sample_is_encrypted_and_analysable(data_dir):
     assert not face["skipped"] and len(face["turns"]) == 3
     assert all(row["face_visible_ratio"] > 0.5 for row in face["turns"])
     with store.media_file(session.id, session.turns[0].answer_media) as path:
-        from workbench.interview import answer as answers
+        from workbench.interview.intake import decode_recording
+        from workbench.media_limits import SAMPLE_RATE_HZ as SAMPLE_RATE
 
-        assert len(answers.decode(path)) / answers.SAMPLE_RATE_HZ > 5.0
+        assert len(decode_recording(path)) / SAMPLE_RATE > 5.0
         temporary = path
     assert not temporary.exists()  # the decrypted copy is gone after the block

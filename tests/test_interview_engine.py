@@ -11,7 +11,7 @@ import pytest
 
 from workbench.config import DATA_DIR_BUNDLED
 from workbench.errors import InputError
-from workbench.interview import answer as answers
+from workbench.interview import intake
 from workbench.interview.engine import InterviewConfig, InterviewEngine
 from workbench.interview.importer import import_folder
 from workbench.session import TurnState
@@ -126,7 +126,7 @@ def test_twenty_minute_answer_is_kept_flagged_and_transcribed_in_part(engine, re
     engine.current_question(session)
     feedback = engine.submit_answer(session, media_bytes=long_wav.read_bytes(), media_suffix=".wav")
     assert feedback.duration_s > 1200
-    assert feedback.transcribed_s == pytest.approx(answers.MAX_LIVE_TRANSCRIBE_S)
+    assert feedback.transcribed_s == pytest.approx(intake.MAX_LIVE_TRANSCRIBE_S)
     assert any("minutes long" in w for w in feedback.warnings)
     assert any("first 180 s" in w for w in feedback.warnings)
     assert feedback.words >= 3  # the real speech at the start was heard

@@ -19,7 +19,7 @@ from workbench.models.catalog import (
 from workbench.models.hardware import probe, verdict
 from workbench.models.weights import resolve, sha256_of
 
-DEFAULT_TASKS = {"stt", "embedding", "llm", "face_landmarks", "expression", "tts"}
+DEFAULT_TASKS = {"stt", "embedding", "llm", "face_landmarks", "expression", "tts", "pose", "hands"}
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
 
 

@@ -9,7 +9,7 @@ import pytest
 from workbench import config
 from workbench.cli import main
 from workbench.privacy import audit
-from workbench.privacy.retention import purge
+from workbench.privacy.retention import open_store, purge
 from workbench.session import Session, Turn
 from workbench.store import SessionStore
 
@@ -47,7 +47,7 @@ def _save(store: SessionStore, sid: str) -> None:
 
 
 def test_purge_deletes_only_expired_sessions(retention_30, clock):
-    store = SessionStore(auto_purge=False, clock=clock)
+    store = SessionStore(clock=clock)
     _save(store, "old-session")
     clock.advance(days=20)
     _save(store, "recent-session")
@@ -67,39 +67,41 @@ def test_purge_deletes_only_expired_sessions(retention_30, clock):
 def test_retention_zero_keeps_forever(data_dir, clock, monkeypatch):
     monkeypatch.setenv("WORKBENCH_RETENTION_DAYS", "0")
     config.reload()
-    store = SessionStore(auto_purge=False, clock=clock)
+    store = SessionStore(clock=clock)
     _save(store, "kept")
     clock.advance(days=3650)
     assert purge(store).purged == [] and store.exists("kept")
 
 
 def test_age_counts_from_storage_not_from_created_at(retention_30, clock):
-    store = SessionStore(auto_purge=False, clock=clock)
+    store = SessionStore(clock=clock)
     store.save(Session(id="imported-old", created_at="2020-01-01T00:00:00+00:00"))
     assert purge(store).purged == []  # imported today: its own date is years old
 
 
 def test_auto_purge_on_open_at_most_once_a_day(retention_30, clock):
-    store = SessionStore(clock=clock)
+    store = open_store(clock=clock)
     _save(store, "s1")
     clock.advance(days=31)
-    SessionStore(clock=clock)  # last auto purge was at T0 (> 1 day ago): runs, deletes s1
+    SessionStore(clock=clock)  # the store alone never purges
+    assert store.exists("s1")
+    open_store(clock=clock)  # last auto purge was at T0 (> 1 day ago): runs, deletes s1
     assert not store.exists("s1")
     _save(store, "s2")  # stored at T0 + 31 d
     clock.advance(days=30, hours=-1)  # s2 is now 29 d 23 h old: not yet expired
-    SessionStore(clock=clock)
+    open_store(clock=clock)
     clock.advance(hours=2)  # s2 expired, but the last auto purge ran 2 h ago
-    SessionStore(clock=clock)
+    open_store(clock=clock)
     assert store.exists("s2")
     clock.advance(hours=23)
-    SessionStore(clock=clock)
+    open_store(clock=clock)
     assert not store.exists("s2")
     runs = [e for e in audit.read(store.data_dir) if e["event"] == "purge_run"]
     assert len(runs) == 4 and all(e["automatic"] for e in runs)
 
 
 def test_purge_cli_json(retention_30, capsys):
-    store = SessionStore(auto_purge=False)
+    store = SessionStore()
     store.save(Session(id="cli-old"))
     with __import__("sqlite3").connect(store.db_path) as db:  # make it 40 days old on the real clock
         old = (datetime.now(timezone.utc) - timedelta(days=40)).isoformat(timespec="seconds")
@@ -110,3 +112,16 @@ def test_purge_cli_json(retention_30, capsys):
     assert main(["purge", "--json"]) == 0
     done = json.loads(capsys.readouterr().out)
     assert done["purged"][0]["session_id"] == "cli-old" and not store.exists("cli-old")
+
+
+def test_a_cli_command_on_the_store_runs_the_daily_purge_and_one_that_is_not_does_not(retention_30, capsys):
+    store = SessionStore()
+    store.save(Session(id="cli-expired"))
+    with __import__("sqlite3").connect(store.db_path) as db:  # 40 days old on the real clock
+        old = (datetime.now(timezone.utc) - timedelta(days=40)).isoformat(timespec="seconds")
+        db.execute("UPDATE sessions SET stored_at = ?", (old,))
+    assert main(["session", "roleplays", "--json"]) == 0  # no store: no purge
+    assert store.exists("cli-expired")
+    assert main(["session", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert listed["sessions"] == [] and not store.exists("cli-expired")

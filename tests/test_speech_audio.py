@@ -10,7 +10,8 @@ import pytest
 import soundfile as sf
 
 from workbench.errors import InputError
-from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, load_audio, probe
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import CHUNK_S, iter_chunks, load_audio, probe
 
 ALSA_FRONT_CENTER = Path("/usr/share/sounds/alsa/Front_Center.wav")  # 48 kHz real voice
 
@@ -24,14 +25,14 @@ def _ffmpeg(*args: str) -> None:
 def test_real_clip_decodes_to_16k_mono(real_speech_wav):
     samples = load_audio(real_speech_wav)
     assert samples.dtype == np.float32 and samples.ndim == 1
-    assert abs(len(samples) / SAMPLE_RATE - 1.095) < 0.02  # soxi says 1.095 s
+    assert abs(len(samples) / SAMPLE_RATE_HZ - 1.095) < 0.02  # soxi says 1.095 s
     assert 0.05 < np.max(np.abs(samples)) <= 1.0
 
 
 def test_48k_clip_is_resampled():
     info = probe(ALSA_FRONT_CENTER)
     assert info.sample_rate_hz == 48_000 and info.duration_s == pytest.approx(1.428, abs=0.02)
-    assert len(load_audio(ALSA_FRONT_CENTER)) / SAMPLE_RATE == pytest.approx(1.428, abs=0.03)
+    assert len(load_audio(ALSA_FRONT_CENTER)) / SAMPLE_RATE_HZ == pytest.approx(1.428, abs=0.03)
 
 
 @pytest.mark.parametrize("suffix, codec", [(".webm", "libopus"), (".mp3", "libmp3lame"), (".ogg", "libvorbis")])
@@ -39,7 +40,7 @@ def test_browser_and_compressed_formats_decode(tmp_path, real_speech_wav, suffix
     out = tmp_path / f"answer{suffix}"
     _ffmpeg("-i", str(real_speech_wav), "-ac", "2", "-ar", "48000", "-c:a", codec, str(out))
     samples = load_audio(out)
-    assert len(samples) / SAMPLE_RATE == pytest.approx(1.095, abs=0.1)
+    assert len(samples) / SAMPLE_RATE_HZ == pytest.approx(1.095, abs=0.1)
 
 
 def test_empty_file(tmp_path):
@@ -81,7 +82,7 @@ def test_video_with_audio_track(tmp_path, real_speech_wav):
             "-pix_fmt", "yuv420p", "-c:a", "aac", str(path))
     info = probe(path)
     assert info.has_video and info.codec == "aac"
-    assert len(load_audio(path)) > 0.8 * SAMPLE_RATE
+    assert len(load_audio(path)) > 0.8 * SAMPLE_RATE_HZ
 
 
 def test_long_recording_is_chunked_with_bounded_chunks(tmp_path):
@@ -95,8 +96,8 @@ def test_long_recording_is_chunked_with_bounded_chunks(tmp_path):
     for offset_s, chunk in iter_chunks(path):
         sizes.append(len(chunk))
         offsets.append(offset_s)
-    assert sum(sizes) / SAMPLE_RATE == pytest.approx(3600, abs=1)
-    assert max(sizes) <= (CHUNK_S + 8.0) * SAMPLE_RATE
+    assert sum(sizes) / SAMPLE_RATE_HZ == pytest.approx(3600, abs=1)
+    assert max(sizes) <= (CHUNK_S + 8.0) * SAMPLE_RATE_HZ
     assert offsets == sorted(offsets) and offsets[0] == 0
 
 

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from workbench.speech.audio import SAMPLE_RATE
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.speech.stt import Word, drop_words_in_silence, filler_regions, sounding_gaps, word_gaps
 from workbench.validation import fixtures as fx
 
@@ -74,7 +74,7 @@ def test_words_over_a_silent_tail_are_dropped():
     speech = fx.load(fx.CARDS_DIR / "001.wav")
     tail = fx.white_noise(2.0, level_dbfs=fx.noise_floor_dbfs(speech), seed=3)
     samples = np.concatenate([speech, tail])
-    end_s = len(speech) / SAMPLE_RATE
+    end_s = len(speech) / SAMPLE_RATE_HZ
     words = [Word("Ten", 0.1, 0.45, 0.9), Word("of", 0.45, 0.6, 0.9), Word("clubs.", 0.6, 1.0, 0.9),
              Word("Thank", end_s + 0.5, end_s + 0.8, 0.9), Word("you.", end_s + 0.8, end_s + 1.1, 0.9)]
     kept = drop_words_in_silence(words, samples)
@@ -93,10 +93,10 @@ def test_filler_pass_sees_only_sounding_gaps():
     assert filler_regions(gaps, 7.0) == [(0.0, pytest.approx(1.4)), (pytest.approx(2.1), pytest.approx(3.9)),
                                          (pytest.approx(5.6), 7.0)]
     # real speech in the second gap only, digital silence elsewhere: only that gap sounds
-    speech = fx.load(fx.CARDS_DIR / "001.wav")[: SAMPLE_RATE]
-    samples = np.zeros(7 * SAMPLE_RATE, dtype=np.float32)
-    samples[int(2.5 * SAMPLE_RATE): int(3.5 * SAMPLE_RATE)] = speech
-    samples[int(4.0 * SAMPLE_RATE): int(5.0 * SAMPLE_RATE)] = speech
+    speech = fx.load(fx.CARDS_DIR / "001.wav")[: SAMPLE_RATE_HZ]
+    samples = np.zeros(7 * SAMPLE_RATE_HZ, dtype=np.float32)
+    samples[int(2.5 * SAMPLE_RATE_HZ): int(3.5 * SAMPLE_RATE_HZ)] = speech
+    samples[int(4.0 * SAMPLE_RATE_HZ): int(5.0 * SAMPLE_RATE_HZ)] = speech
     assert sounding_gaps(samples, gaps) == [(2.5, 3.5)]
 
 
@@ -108,7 +108,7 @@ def test_pause_in_room_noise_between_sentences_is_counted():
 
     lib = {c.name: c for c in fx.librivox_clips()}
     first, second = fx.load(lib["0880"].path), fx.load(lib["0930"].path)
-    join_s = len(first) / SAMPLE_RATE
+    join_s = len(first) / SAMPLE_RATE_HZ
     metrics = analyse_voice(fx.join([first, second])).metrics
     at_join = [p for p in metrics.pauses if p["start_s"] - 0.4 <= join_s <= p["end_s"] + 0.4]
     assert len(at_join) == 1

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.speech import analyse_voice, transcribe
-from workbench.speech.audio import SAMPLE_RATE, load_audio
+from workbench.speech.audio import load_audio
 from workbench.speech.textnorm import normalise, word_error_rate
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")  # Debian pocketsphinx-testdata, real read speech
@@ -80,7 +81,7 @@ def test_noise_gives_honest_empty_result():
 
 
 def test_digital_silence_invents_nothing():
-    silence = np.zeros(5 * SAMPLE_RATE, dtype=np.float32)
+    silence = np.zeros(5 * SAMPLE_RATE_HZ, dtype=np.float32)
     result = analyse_voice(silence)
     assert not result.transcript.speech_detected and result.metrics.words_per_minute is None
 

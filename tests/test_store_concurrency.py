@@ -14,7 +14,7 @@ UPDATES = 40
 
 
 def _writer(data_dir: str, session_id: str, key: str, start) -> None:
-    store = SessionStore(data_dir=data_dir, auto_purge=False)
+    store = SessionStore(data_dir=data_dir)
     start.wait(timeout=60)  # both processes write at the same time
     for count in range(1, UPDATES + 1):
         store.update_turn(session_id, 0, lambda turn: turn.analysis.update({key: {"count": count}}))

@@ -105,13 +105,13 @@ def test_degradation_margin_fails_when_metrics_change_before_the_flag():
 
 
 def test_inserted_pause_lands_between_words_away_from_pauses():
-    samples = np.ones(fixtures.SAMPLE_RATE * 3, dtype=np.float32) * 0.1
-    samples[int(1.5 * fixtures.SAMPLE_RATE):int(1.52 * fixtures.SAMPLE_RATE)] = 0.0  # the quiet boundary
+    samples = np.ones(fixtures.SAMPLE_RATE_HZ * 3, dtype=np.float32) * 0.1
+    samples[int(1.5 * fixtures.SAMPLE_RATE_HZ):int(1.52 * fixtures.SAMPLE_RATE_HZ)] = 0.0  # the quiet boundary
     words = [(0.0, 0.5), (0.5, 1.0), (1.0, 1.5), (1.52, 2.0), (2.0, 2.5), (2.5, 3.0)]
     at_s = fixtures.pause_cut_point(samples, words, pauses_s=[(0.4, 0.6)])
     assert 1.49 <= at_s <= 1.53
     longer = fixtures.insert_silence(samples, at_s, 1.0)
-    assert len(longer) == len(samples) + fixtures.SAMPLE_RATE
+    assert len(longer) == len(samples) + fixtures.SAMPLE_RATE_HZ
 
 
 def test_unknown_area_is_a_clear_error():

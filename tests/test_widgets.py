@@ -189,7 +189,7 @@ def test_start_panel_rejects_an_empty_mix(engine):
 @pytest.mark.slow
 def test_replay_walks_a_recorded_session_through_the_engine(engine, real_speech_webm):
     from workbench.session import Session, Turn
-    from workbench.widgets.replay import replay_session
+    from workbench.interview.replay import replay_session
 
     source = Session(role="software engineer", level="mid", turns=[
         Turn(index=0, question="Tell me about a bug you fixed.", state=TurnState.ANSWERED, answer_media="turn00.webm",
@@ -234,3 +234,26 @@ def test_notebook_10_replays_the_bundled_sample(tmp_path, monkeypatch):
     assert all(row["transcription_s"] > 0 for row in result["rows"])
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_ended_interviews_are_not_offered_for_resume(data_dir):
+    """End interview closes a session: after a restart only the one left mid-way is offered (issue 21)."""
+    from workbench.interview.engine import InterviewEngine
+
+    engine = InterviewEngine(SessionStore(), llm_id="none", voice=False)
+    ended = InterviewApp(engine, n_questions=3)
+    ended.start_panel.voice.value = False
+    ended.start_panel.start.click()
+    ended.question_view.typed.value = "I led the migration, I wrote the plan and I cut the cost by thirty percent."
+    ended.question_view.submit_typed.click()
+    ended.question_view.finish.click()  # 1 of 3 answered, then End interview
+    assert ended.screen == "summary"
+    left = InterviewApp(engine, n_questions=3)
+    left.start_panel.voice.value = False
+    left.start_panel.start.click()  # the kernel dies before this one is ended
+    left.question_view.typed.value = "I kept the release notes up to date for two years and nobody missed one."
+    left.question_view.submit_typed.click()
+
+    fresh = InterviewApp(InterviewEngine(engine.store, llm_id="none", voice=False))
+    offered = [value for _, value in fresh.start_panel.resume_choice.options]
+    assert left.session.id in offered and ended.session.id not in offered

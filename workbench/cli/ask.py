@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError
 from workbench.interview.bank import TYPES
@@ -54,7 +54,8 @@ def _read_jd(path: Path | None) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> dict:
-    from workbench.interview import followup, generate, guard
+    from workbench.injection import is_injection
+    from workbench.interview import followup, generate
     from workbench.interview.bank import check_role_level, load_bank
 
     check_role_level(args.role, args.level, known_roles=load_bank().roles)
@@ -67,7 +68,7 @@ def _run(args: argparse.Namespace) -> dict:
                                       llm=llm, asked=[args.question] if args.question else [], seed=args.seed)
         if made is not None:
             return {"kind": "follow_up", "question": made.text, "source": made.source, "gap": made.gap,
-                    "rejected": made.rejected, "injection_detected": guard.looks_like_injection(args.after),
+                    "rejected": made.rejected, "injection_detected": is_injection(args.after),
                     "llm_note": llm_note}
     made_q = generate.generate_question(args.role, args.level, args.qtype, llm=llm, job_description=jd,
                                         asked=[args.question] if args.question else [], seed=args.seed)

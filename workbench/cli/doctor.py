@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 from workbench.models.doctor import format_report, run_doctor
 
 

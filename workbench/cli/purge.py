@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,8 +21,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     from workbench.privacy.retention import purge
     from workbench.store import SessionStore
 
-    store = SessionStore(auto_purge=False)
-    result = purge(store, retention_days=args.days, dry_run=args.dry_run)
+    result = purge(SessionStore(), retention_days=args.days, dry_run=args.dry_run)
     return result.to_json()
 
 

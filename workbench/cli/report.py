@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag, uses_store
 from workbench.config import DEFAULT_SEED, NOTEBOOKS_DIR, settings
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError
 
 SETUP_NOTEBOOK = "00_model_setup.ipynb"
 
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--anonymise", action="store_true", help="replace names and personal details in the report")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed recorded and used by every stage")
     add_json_flag(parser)
+    uses_store(parser)
     parser.set_defaults(handler=_run, format_text=_format)
 
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 from workbench.errors import InputError
 
 MAX_ANSWER_FILE_BYTES = 1_000_000  # ours: a typed or transcribed answer is far smaller

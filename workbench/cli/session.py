@@ -5,7 +5,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag, uses_store
 from workbench.config import DEFAULT_SEED
 from workbench.interview.bank import LEVELS, TYPES
 
@@ -50,6 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     roleplays.set_defaults(handler=_roleplays)
     for sub in (new, imp, lst, show, delete, roleplays):
         add_json_flag(sub)
+    for sub in (new, imp, lst, show, delete):
+        uses_store(sub)
 
 
 def _import_help() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 
 NOTEBOOK = "80_validation.ipynb"
 EXIT_CHECK_FAILED = 1  # a check failed (known limits do not count)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 
 TEXT_MEASURES = (
     ("words_per_minute", "speaking rate", "wpm"), ("articulation_rate_wpm", "articulation rate", "wpm"),

@@ -1,24 +1,22 @@
 """A spoken or typed answer, turned into the light feedback shown right after it.
 
-Transcription goes through ``workbench.speech.transcribe`` when that module is installed and
-falls back to faster-whisper through the registry otherwise (same model, same offline weights).
-Only the first ``MAX_LIVE_TRANSCRIBE_S`` seconds are transcribed live; the full recording is kept
-and the report's voice analysis covers all of it.
+The recording itself is decoded and transcribed by ``workbench.interview.intake`` (through
+``workbench.speech``); this module only counts what the candidate sees: words, pace, fillers, warnings.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import InputError
+from workbench.injection import is_injection
 
-SAMPLE_RATE_HZ = 16_000  # Whisper's input rate
-MAX_LIVE_TRANSCRIBE_S = 180.0  # ours: 3 minutes is a long interview answer; beyond it, transcribe in the report
-MAX_ANSWER_S = 20 * 60  # ours: beyond 20 minutes a recording is a mistake (left running); stored, flagged
+if TYPE_CHECKING:
+    from workbench.session import Turn
+
 MAX_MEDIA_BYTES = 500 * 1024 * 1024  # ours: ~20 min of 720p webm; bigger uploads are refused before storing
 MAX_ANSWER_CHARS = 20_000  # ours: ~3,000 words, far beyond any spoken answer; kept, but flagged
-LIVE_BEAM_SIZE = 1  # ours: greedy decoding halves live transcription time; the report uses beam 5
 MIN_WORDS_FOR_PACE = 5  # ours: fewer words give no meaningful words-per-minute
 FILLERS = re.compile(
     r"\b(um+|uh+|erm+|er|ah+|hmm+|mm+|you know|i mean|kind of|sort of|basically|like)\b", re.IGNORECASE
@@ -59,6 +57,15 @@ def words_per_minute(text: str, duration_s: float | None) -> float | None:
     return round(words / duration_s * 60.0, 1)
 
 
+def check_submission(*, text: str, media: bytes) -> None:
+    """Refuse, before anything is stored, an answer with nothing in it or a recording too large to keep."""
+    if not media and not text:
+        raise InputError("empty answer: record or type an answer, or skip the question")
+    if len(media) > MAX_MEDIA_BYTES:
+        raise InputError(f"recording too large ({len(media) / 2**20:.0f} MiB, at most "
+                         f"{MAX_MEDIA_BYTES / 2**20:.0f} MiB)")
+
+
 def check_suffix(suffix: str) -> str:
     suffix = (suffix or "").lower()
     if not suffix.startswith("."):
@@ -68,34 +75,26 @@ def check_suffix(suffix: str) -> str:
     return suffix
 
 
-def decode(path: Path):
-    """Decode any recording (webm/opus, wav, mp4, ...) to 16 kHz mono float32 samples."""
-    from faster_whisper.audio import decode_audio
+def answer_feedback(turn: Turn, *, recorded: bool, transcribed_s: float | None = None,
+                    warnings: list[str] | None = None) -> AnswerFeedback:
+    """The feedback on ``turn``'s answer (its ``answer_text`` is the transcript or the typed text).
 
-    try:
-        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE_HZ)
-    except Exception as error:  # noqa: BLE001 - PyAV raises many kinds for corrupt input
-        raise InputError(f"cannot decode the recording {Path(path).name}: {type(error).__name__}: {error}") from error
-    return audio
-
-
-def transcribe_samples(audio, *, model_id: str | None = None) -> str:
-    """Transcript text of 16 kHz mono samples (the speech module if present, else faster-whisper)."""
-    if len(audio) == 0:
-        return ""
-    try:
-        from workbench import speech  # built in parallel by the speech engineer
-        transcribe = getattr(speech, "transcribe", None)
-    except ImportError:
-        transcribe = None
-    if transcribe is not None:
-        # keep_fillers=False skips the speech module's second (filler) pass: live feedback must be fast;
-        # the report's voice analysis counts um/uh properly (Whisper drops many of them here).
-        return transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False).text.strip()
-    from workbench.models import registry
-
-    model = registry.load(model_id) if model_id else registry.load_default("stt")
-    segments, _ = model.transcribe(
-        audio, language="en", beam_size=LIVE_BEAM_SIZE, vad_filter=True, condition_on_previous_text=False,
+    recorded: the answer was a recording (an empty transcript then means nothing was heard).
+    transcribed_s: how much of the recording was transcribed. warnings: intake's, shown first."""
+    spoken = turn.answer_text or ""
+    warnings = list(warnings or [])
+    if len(spoken) > MAX_ANSWER_CHARS:
+        warnings.append(f"very long answer ({len(spoken)} characters): only the start is used for follow-ups")
+    if recorded and not spoken:
+        warnings.append("no speech was heard in the recording: check the microphone, or type the answer")
+    injected = is_injection(spoken)
+    if injected:
+        warnings.append("the answer contains instructions to the interviewer; they were kept as part of "
+                        "the answer and not followed")
+    fillers = count_fillers(spoken)
+    return AnswerFeedback(
+        turn_index=turn.index, transcript=spoken, words=len(spoken.split()), duration_s=turn.answer_duration_s,
+        words_per_minute=words_per_minute(spoken, turn.answer_duration_s), filler_count=len(fillers),
+        fillers=fillers, media_file=turn.answer_media, transcribed_s=transcribed_s, warnings=warnings,
+        injection_detected=injected,
     )
-    return " ".join(s.text.strip() for s in segments).strip()

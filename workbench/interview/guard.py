@@ -1,4 +1,4 @@
-"""Validation of every question the LLM writes, and detection of hostile answers.
+"""Validation of every question the LLM writes (hostile answers are found by ``workbench.injection``).
 
 A generated question is accepted only if it is one question, ends with '?', is not a repeat of
 one already asked, stays on topic and contains nothing unsafe. Anything else is rejected with a
@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+from workbench.injection import is_injection
 
 MIN_QUESTION_WORDS = 5  # ours: shorter is a fragment, not an interview question
 MAX_QUESTION_WORDS = 60  # ours: longer cannot be held in mind after hearing it once
@@ -26,13 +28,6 @@ _META = re.compile(
     r"\b(as an ai|language model|i cannot|i can't|sorry|here is|here's|question:|system prompt|instructions?)\b",
     re.IGNORECASE,
 )  # chatter or leakage rather than a question
-INJECTION = re.compile(
-    r"(ignore (all |any |your |the |previous |prior |above )+(instructions|prompts?|rules)|"
-    r"disregard (all|your|the|previous)|forget (all|your|everything)|you are now|new instructions|"
-    r"system prompt|act as|pretend (to be|you)|give (me )?(a |the )?(perfect|full|maximum|top) (score|marks)|"
-    r"rate (this|me) (10|100)|</?\s*(system|assistant|user)\s*>|<<<|>>>)",
-    re.IGNORECASE,
-)  # ours: common prompt-injection phrasings; matched answers are flagged, still treated as data
 _STOP = set(
     "a an the and or but of to in on for with at by from as is are was were be been being do does did "
     "you your yours i me my we our us they them their it its this that these those what which who whom "
@@ -93,7 +88,7 @@ def validate_question(
         return GuardResult(False, text, f"too long ({len(words)} words)")
     if _UNSAFE.search(text):
         return GuardResult(False, text, "unsafe or unlawful topic")
-    if _META.search(text) or INJECTION.search(text):
+    if _META.search(text) or is_injection(text):
         return GuardResult(False, text, "model chatter or instructions instead of a question")
     lowered = text.lower()
     for previous in asked:
@@ -103,7 +98,3 @@ def validate_question(
         return GuardResult(False, text, "off topic")
     return GuardResult(True, text)
 
-
-def looks_like_injection(answer: str) -> bool:
-    """True when an answer contains a prompt-injection phrasing (it is still stored and analysed as data)."""
-    return bool(INJECTION.search(answer or ""))

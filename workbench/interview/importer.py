@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench.config import DATA_DIR_BUNDLED
 from workbench.errors import InputError
 from workbench.interview.answer import check_suffix
 from workbench.interview.bank import LEVELS, load_bank, normalise_role
@@ -34,6 +35,7 @@ from workbench.session import Session, Turn, TurnState, check_session_id, now_is
 from workbench.store import SessionStore
 
 QUESTIONS_FILE = "questions.yaml"
+SAMPLE_SESSION_DIR = DATA_DIR_BUNDLED / "sample_session"  # the bundled synthetic session (names its own id)
 MAX_IMPORT_TURNS = 100  # ours: far beyond any interview; guards against a runaway file
 
 
@@ -115,7 +117,7 @@ def import_folder(folder: Path | str, *, store: SessionStore | None = None, sess
     sources = [_answer_file(folder, t.answer) if t.answer else None for t in spec.turns]
     bank = load_bank()
     turns = []
-    for i, (entry, source) in enumerate(zip(spec.turns, sources)):
+    for i, (entry, source) in enumerate(zip(spec.turns, sources, strict=True)):
         known: Any = None
         if entry.question_id:
             try:
@@ -137,7 +139,7 @@ def import_folder(folder: Path | str, *, store: SessionStore | None = None, sess
                       synthetic=spec.synthetic, turns=turns,
                       settings={"imported_from": str(folder.resolve()), "note": spec.note}, **kwargs)
     store.save(session)
-    for turn, source in zip(turns, sources):
+    for turn, source in zip(turns, sources, strict=True):
         if source is not None:
             name = f"turn{turn.index:02d}{check_suffix(source.suffix)}"
             turn.answer_media = store.write_media(session.id, name, source.read_bytes())  # encrypted at rest

@@ -12,20 +12,20 @@ prompt cache with the answer so far, so the follow-up's prompt is mostly evaluat
 """
 from __future__ import annotations
 
-import io
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workbench.interview import answer as answers
-from workbench.interview import followup
-
-if TYPE_CHECKING:
-    from workbench.session import Session, Turn
+from workbench.interview import intake
+from workbench.interview.followup import FollowUp, find_gaps
+from workbench.interview.nextturn import FollowUpWriter
+from workbench.session import Session, Turn
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import decode_prefix, quietest_cut
 
 log = logging.getLogger(__name__)
 
@@ -34,23 +34,14 @@ MIN_STRETCH_S = 6.0  # ours: shorter stretches give Whisper too little context a
 MAX_STRETCH_S = 28.0  # ours: one stretch stays inside Whisper's 30 s window when catching up
 GUARD_S = 1.0  # ours: the newest second may end inside a word (and in an unfinished WebM cluster)
 CUT_SEARCH_S = 2.5  # ours: the cut is the quietest frame in the last 2.5 s before the guard
-FRAME_S = 0.05  # ours: 50 ms energy frames: shorter than a syllable, longer than a pitch period
 
 
 def quiet_cut(audio: np.ndarray, start_s: float, end_s: float) -> float:
-    """The time (s) of the quietest 50 ms frame in ``[max(start_s, end_s - CUT_SEARCH_S), end_s]``."""
-    rate = answers.SAMPLE_RATE_HZ
-    lo = int(max(start_s, end_s - CUT_SEARCH_S) * rate)
-    hi = int(end_s * rate)
-    frame = int(FRAME_S * rate)
-    window = audio[lo:hi]
-    count = len(window) // frame
-    if count < 1:
-        return end_s
-    energy = (window[: count * frame].reshape(count, frame) ** 2).mean(axis=1)
-    quietest = int(np.argmin(energy[::-1]))  # from the end: the latest of equally quiet frames
-    index = count - 1 - quietest
-    return (lo + index * frame + frame // 2) / rate
+    """The time (s) of the quietest 50 ms frame in ``[max(start_s, end_s - CUT_SEARCH_S), end_s]``
+    (speech's quiet-point search, the one that cuts long recordings into chunks)."""
+    end = int(end_s * SAMPLE_RATE_HZ)
+    search_s = max(0.0, min(CUT_SEARCH_S, end_s - start_s))
+    return quietest_cut(audio[:end], end, search_s=search_s) / SAMPLE_RATE_HZ
 
 
 class LiveTranscriber:
@@ -90,14 +81,7 @@ class LiveTranscriber:
     def _decode_so_far(self) -> np.ndarray | None:
         with self._lock:
             data = b"".join(self._chunks)
-        if not data:
-            return None
-        from faster_whisper.audio import decode_audio
-
-        try:
-            return decode_audio(io.BytesIO(data), sampling_rate=answers.SAMPLE_RATE_HZ)
-        except Exception:  # noqa: BLE001 - a prefix may not decode yet (header only); try again later
-            return None
+        return decode_prefix(data) if data else None
 
     def _run(self) -> None:
         while not self._stop.wait(self.step_s):
@@ -113,12 +97,12 @@ class LiveTranscriber:
         audio = self._decode_so_far()
         if audio is None:
             return
-        available_s = min(len(audio) / answers.SAMPLE_RATE_HZ, answers.MAX_LIVE_TRANSCRIBE_S)
+        available_s = min(len(audio) / SAMPLE_RATE_HZ, intake.MAX_LIVE_TRANSCRIBE_S)
         if available_s - GUARD_S - self.done_s < MIN_STRETCH_S or self._stop.is_set():
             return
         cut_s = quiet_cut(audio, self.done_s + MIN_STRETCH_S, min(available_s - GUARD_S, self.done_s + MAX_STRETCH_S))
-        rate = answers.SAMPLE_RATE_HZ
-        text = answers.transcribe_samples(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id)
+        rate = SAMPLE_RATE_HZ
+        text = intake.transcribe_samples(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id)
         self._texts.append(text)
         self.done_s = cut_s
         self.stretches += 1
@@ -135,21 +119,12 @@ class LiveTranscriber:
         """The whole transcript: the stretches done live plus the rest of ``audio`` (the full
         recording, 16 kHz mono). Falls back to transcribing all of it if the live part does not fit."""
         self.stop()
-        rate = answers.SAMPLE_RATE_HZ
+        rate = SAMPLE_RATE_HZ
         if self.done_s * rate > len(audio) or self.error:
             self._texts, self.done_s = [], 0.0  # a different recording, or the worker failed
         tail = audio[int(self.done_s * rate):]
-        self._texts.append(answers.transcribe_samples(tail, model_id=self.model_id) if len(tail) else "")
+        self._texts.append(intake.transcribe_samples(tail, model_id=self.model_id) if len(tail) else "")
         return self.text.strip()
-
-def within(work: Callable[[], object], timeout_s: float):
-    """``work()``'s result if it finishes within ``timeout_s`` seconds, else None (it runs on, unused)."""
-    box: list = []
-    worker = threading.Thread(target=lambda: box.append(work()), daemon=True, name="within-budget")
-    worker.start()
-    worker.join(max(0.0, timeout_s))
-    return box[0] if box else None
-
 
 class Speculator:
     """One background job at a time on the latest transcript: a newer text replaces a waiting one;
@@ -194,98 +169,80 @@ class Speculator:
 
 
 class LiveAnswers:
-    """The engine's live path (mixed into ``InterviewEngine``): chunks in, transcript and a primed
-    follow-up prompt out. Needs ``llm()``, ``stt_id``, ``temperature``, ``_will_probe`` and the
-    ``_live``/``_live_key`` attributes."""
+    """The answer being recorded, as the engine's collaborator: chunks in, a transcript that keeps up
+    with the candidate, and a follow-up written while they speak (by ``writer``, for the same gap).
 
-    _live: LiveTranscriber | None
-    _live_key: tuple[str, int] | None
-    _speculators: dict[tuple[str, int], Speculator]  # per (session id, turn index)
-    _speculated: dict[tuple[str, int], tuple]  # (FollowUp, characters of the answer it saw)
-    live_transcription: bool
+    One answer at a time, keyed by (session id, turn index); a new key drops the old one."""
 
-    def _prime(self, session: "Session", turn: "Turn", text: str) -> None:
-        """Cache the follow-up prompt for the answer so far, or, once the answer is long enough to
-        have a real gap, write the follow-up itself (kept if the final answer has the same gap)."""
-        if not self._will_probe(session, turn):
-            return
-        llm = self.llm()
-        if llm is None:
-            return
-        text = text[: answers.MAX_ANSWER_CHARS]
-        qtype = turn.analysis.get("interview", {}).get("type", "behavioural")
-        gaps = followup.find_gaps(text, question_type=qtype) if text else []
+    def __init__(self, writer: FollowUpWriter, *, stt_id: str | None = None, enabled: bool = True) -> None:
+        self.writer = writer
+        self.stt_id = stt_id
+        self.enabled = enabled  # off: nothing happens while recording; Stop transcribes everything
+        self.transcriber: LiveTranscriber | None = None  # the answer being transcribed while recorded
+        self._key: tuple[str, int] | None = None  # (session id, turn index) of ``transcriber``
+        self._speculators: dict[tuple[str, int], Speculator] = {}
+        self._written: dict[tuple[str, int], tuple[FollowUp, int]] = {}  # (follow-up, answer characters seen)
+
+    def speculate(self, session: Session, turn: Turn, text: str) -> None:
+        """Write ahead for the answer heard so far (what the live worker does after each stretch)."""
+        made = self.writer.speculate(session, turn, text)
+        if made is not None:
+            self._written[(session.id, turn.index)] = (made, len(text[: answers.MAX_ANSWER_CHARS]))
+
+    def begin(self, session: Session, turn: Turn) -> None:
+        """Recording started: fill llama.cpp's prompt cache with the follow-up prompt's fixed start."""
+        if self.writer.will_probe(session, turn):
+            threading.Thread(target=self._speculate_quietly, args=(session, turn, ""), daemon=True,
+                             name="prime-followup-prompt").start()
+
+    def _speculate_quietly(self, session: Session, turn: Turn, text: str) -> None:
         try:
-            if not gaps or gaps[0].kind == "too_short":
-                followup.prime(llm, turn.question, text, temperature=self.temperature)
-                return
-            made = followup.make_followup(turn.question, text, question_type=qtype, llm=llm,
-                                          asked=[t.question for t in session.turns], seed=self.seed + turn.index,
-                                          temperature=self.temperature)
-            if made is not None and made.source == "llm":
-                self._speculated[(session.id, turn.index)] = (made, len(text))
-        except Exception:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
-            pass
+            self.speculate(session, turn, text)
+        except Exception as error:  # noqa: BLE001 - priming only saves time; the follow-up itself falls back
+            log.warning("priming the follow-up prompt failed: %s", error)
 
-    def speculated_followup(self, session: "Session", turn: "Turn", answer: str, *, timeout_s: float | None = None):
-        """The follow-up written while the candidate spoke, if the final answer's first gap is the one
-        it probes (waits up to ``timeout_s`` for one still being written); else None."""
+    def written_followup(self, session: Session, turn: Turn, answer: str,
+                         timeout_s: float | None = None) -> tuple[FollowUp, int] | None:
+        """The follow-up written while the candidate spoke and the characters of the answer it saw, if the
+        final answer's first gap is the one it probes (waits up to ``timeout_s`` for one being written)."""
         speculator = self._speculators.pop((session.id, turn.index), None)
         if speculator is not None:
             speculator.drain(timeout_s)
-        found = self._speculated.pop((session.id, turn.index), None)
+        found = self._written.pop((session.id, turn.index), None)
         if found is None:
             return None
-        made, seen_chars = found
         qtype = turn.analysis.get("interview", {}).get("type", "behavioural")
-        gaps = followup.find_gaps(answer, question_type=qtype)
-        if not gaps or gaps[0].kind != made.gap:
-            return None
-        return made, seen_chars
+        gaps = find_gaps(answer, question_type=qtype)
+        return found if gaps and gaps[0].kind == found[0].gap else None
 
-    def _prime_in_background(self, session: "Session", turn: "Turn", text: str) -> None:
-        """Fill llama.cpp's prompt cache with the follow-up prompt's fixed start while the candidate speaks."""
-        if self._will_probe(session, turn):
-            threading.Thread(target=self._prime, args=(session, turn, text), daemon=True,
-                             name="prime-followup-prompt").start()
-
-    def feed_audio(self, session: "Session", chunk: bytes) -> None:
-        """The next piece of the answer being recorded (the recorder streams one a second).
-
-        The growing recording is transcribed in the background, stretch by stretch, and the
-        follow-up prompt is cached as the transcript grows, so ``submit_answer`` with the whole
-        recording only transcribes the last seconds. Cheap to call; safe to never call."""
-        if not self.live_transcription or not chunk:
-            return
-        turn = session.next_turn()
-        if turn is None:
+    def feed(self, session: Session, turn: Turn, chunk: bytes) -> None:
+        """The next piece of ``turn``'s answer being recorded (cheap: the work happens in the background)."""
+        if not self.enabled or not chunk:
             return
         key = (session.id, turn.index)
-        if self._live_key != key:
-            self._drop_live()
+        if self._key != key:
+            self.discard()
             on_text = None
-            if self._will_probe(session, turn):
-                speculator = Speculator(lambda text, s=session, t=turn: self._prime(s, t, text))
+            if self.writer.will_probe(session, turn):
+                speculator = Speculator(lambda text, s=session, t=turn: self.speculate(s, t, text))
                 self._speculators[key] = speculator
                 on_text = speculator.submit
-            self._live, self._live_key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
-        self._live.feed(chunk)
+            self.transcriber, self._key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
+        self.transcriber.feed(chunk)
 
-    def discard_live(self) -> None:
+    def discard(self) -> None:
         """Forget the answer being transcribed live (the recorder restarted, or the answer was typed)."""
-        self._drop_live()
-
-    def _drop_live(self) -> None:
-        live, key, self._live, self._live_key = self._live, self._live_key, None, None
+        live, key, self.transcriber, self._key = self.transcriber, self._key, None, None
         speculator = self._speculators.pop(key, None) if key else None
-        self._speculated.pop(key, None)
+        self._written.pop(key, None)
         for stop in [s for s in (live and live.stop, speculator and speculator.drain) if s]:
             threading.Thread(target=stop, daemon=True, name="live-answer-stop").start()
 
-    def _take_live(self, session: "Session", turn: "Turn") -> LiveTranscriber | None:
-        if self._live_key == (session.id, turn.index):
-            live, self._live, self._live_key = self._live, None, None
+    def take(self, session: Session, turn: Turn) -> LiveTranscriber | None:
+        """The transcriber that followed ``turn``'s recording (now the caller's to finish), or None."""
+        if self._key == (session.id, turn.index):
+            live, self.transcriber, self._key = self.transcriber, None, None
             return live
-        self._drop_live()
+        self.discard()
         return None
 

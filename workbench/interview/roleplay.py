@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.config import DATA_DIR_BUNDLED
 from workbench.errors import InputError
-from workbench.interview import guard, prompts
+from workbench.injection import is_injection
+from workbench.interview import prompts
 
 ROLEPLAYS_DIR = DATA_DIR_BUNDLED / "roleplays"
 ROLEPLAY_DURATION_S = 300  # the OET speaking role-play lasts about 5 minutes (OET candidate guide)
@@ -50,7 +51,8 @@ class RoleplayCard(BaseModel):
     def candidate_card(self) -> str:
         """The text shown to the candidate (their card), without the patient's hidden concerns."""
         tasks = "\n".join(f"- {t}" for t in self.candidate_tasks)
-        return f"{self.title}\nSetting: {self.setting}\nYou are the {self.profession}. Patient: {self.patient_role}.\nTasks:\n{tasks}"
+        return (f"{self.title}\nSetting: {self.setting}\nYou are the {self.profession}. "
+                f"Patient: {self.patient_role}.\nTasks:\n{tasks}")
 
 
 def read_card(path: Path) -> RoleplayCard:
@@ -97,7 +99,7 @@ def _check_patient_line(raw: str, history: Sequence[tuple[str, str]]) -> str | N
         return "empty output"
     if len(text.split()) > PATIENT_MAX_WORDS:
         return "too long"
-    if guard.INJECTION.search(text) or "as an ai" in text.lower() or "language model" in text.lower():
+    if is_injection(text) or "as an ai" in text.lower() or "language model" in text.lower():
         return "out of character"
     if any(text.lower() == t.lower() for s, t in history if s == "patient"):
         return "repeats an earlier line"

@@ -8,13 +8,15 @@ from typing import Any
 from workbench.config import settings
 from workbench.errors import ConfigError, UnknownModelError
 
-TASKS = ("stt", "embedding", "llm", "face_landmarks", "expression", "tts")
+TASKS = ("stt", "embedding", "llm", "face_landmarks", "expression", "tts", "pose", "hands")
 BACKENDS = (
     "faster-whisper",
     "sentence-transformers",
     "llama.cpp",
     "transformers",
     "mediapipe",
+    "mediapipe-pose",
+    "mediapipe-hands",
     "fer-tflite",
     "piper",
 )
@@ -33,7 +35,8 @@ class WeightSource:
     """Where a model's weights come from.
 
     Exactly one of: ``directory`` (a packaged folder used in place), ``parts`` (one packaged file
-    used in place, or several joined in order into ``cache/<id>/<main_file>``), ``local_path``.
+    used in place, or several joined in order into ``cache/<id>/<main_file>``), ``local_path``,
+    ``made_by`` (a setup command that makes ``cache/models/<id>/<main_file>``; never run at run time).
     ``companions`` are small files (config, tokenizer) copied beside a joined ``main_file``;
     the resolved path is then the cache folder.
     """
@@ -43,6 +46,7 @@ class WeightSource:
     directory: PackagedFile | None = None
     main_file: str = ""  # file inside ``directory`` or the joined file's name; holds the checksum
     local_path: str | None = None
+    made_by: str = ""  # e.g. "python tools/make_pose_models.py", run by `make setup`
 
     @property
     def packages(self) -> tuple[str, ...]:
@@ -96,6 +100,7 @@ _QWEN_05B_GGUF = WeightSource(
 )
 _QWEN_05B_BYTES = 491_400_064
 _QWEN_05B_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+_POSE_MAKER = "python tools/make_pose_models.py"
 
 BUILTIN_MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
@@ -203,6 +208,31 @@ BUILTIN_MODELS: tuple[ModelSpec, ...] = (
         licence="Apache-2.0",
         ram_mb=150,
         description="mediapipe FaceLandmarker: 478 landmarks, 52 blendshapes, head pose",
+        default=True,
+    ),
+    # Made at setup from the mediapipe==0.10.21 wheel (see workbench.models.pose_bundle).
+    ModelSpec(
+        id="mediapipe-pose-landmarker-full",
+        task="pose",
+        backend="mediapipe-pose",
+        source=WeightSource(made_by=_POSE_MAKER, main_file="pose_landmarker_full.task"),
+        size_bytes=9_397_958,
+        sha256="b31c65d8c4cb959985972a078d5b22c0c0e48551414256ac8971c02560dd4922",
+        licence="Apache-2.0",
+        ram_mb=150,
+        description="BlazePose full (33 landmarks, visibility, presence), upper body used: posture and gestures",
+        default=True,
+    ),
+    ModelSpec(
+        id="mediapipe-hand-landmarker-full",
+        task="hands",
+        backend="mediapipe-hands",
+        source=WeightSource(made_by=_POSE_MAKER, main_file="hand_landmarker_full.task"),
+        size_bytes=7_819_041,
+        sha256="b0235e7de18c847c1aa5bfc67083085a1c6374ef97a2c8ad04c58ce9c3faf2fe",
+        licence="Apache-2.0",
+        ram_mb=150,
+        description="mediapipe hand landmarks (21 per hand): benchmarked, not yet used by the posture measures",
         default=True,
     ),
     ModelSpec(

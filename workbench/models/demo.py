@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.models import registry
 from workbench.models.catalog import get_spec
 
@@ -33,14 +34,14 @@ def demo_stt(model_id: str, clip: Path = REAL_CLIP) -> dict:
     from faster_whisper.audio import decode_audio
 
     model = registry.load(model_id)
-    audio = decode_audio(str(clip), sampling_rate=16_000)
+    audio = decode_audio(str(clip), sampling_rate=SAMPLE_RATE_HZ)
 
     def run():
         segments, _ = model.transcribe(audio, beam_size=5, condition_on_previous_text=False)
         return " ".join(s.text.strip() for s in segments)
 
     text, seconds = _timed(run)
-    return {"model": model_id, "input": clip.name, "audio_s": round(len(audio) / 16_000, 2),
+    return {"model": model_id, "input": clip.name, "audio_s": round(len(audio) / SAMPLE_RATE_HZ, 2),
             "output": text, "seconds": seconds}
 
 

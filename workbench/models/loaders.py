@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.models.catalog import ModelSpec
 
-WARMUP_SAMPLE_RATE = 16_000  # Hz, Whisper's input rate
 
 
 def _threads() -> int:
@@ -44,6 +44,45 @@ class FaceLandmarkerModel:
             output_facial_transformation_matrixes=True,
         )
         return vision.FaceLandmarker.create_from_options(options)
+
+
+@dataclass
+class PoseLandmarkerModel:
+    """BlazePose (full) as a Tasks bundle, read once; ``with model.open("video") as lm: ...``
+    (one landmarker per stream: VIDEO mode tracks between frames)."""
+
+    path: Path
+    asset: bytes
+
+    def open(self, running_mode: str = "image", *, num_poses: int = 2):
+        import mediapipe as mp
+
+        vision = mp.tasks.vision
+        modes = {"image": vision.RunningMode.IMAGE, "video": vision.RunningMode.VIDEO}
+        options = vision.PoseLandmarkerOptions(
+            base_options=mp.tasks.BaseOptions(model_asset_buffer=self.asset),
+            running_mode=modes[running_mode], num_poses=num_poses,
+        )
+        return vision.PoseLandmarker.create_from_options(options)
+
+
+@dataclass
+class HandLandmarkerModel:
+    """mediapipe's hand landmarks (21 per hand) as a Tasks bundle; ``with model.open("video") as lm``."""
+
+    path: Path
+    asset: bytes
+
+    def open(self, running_mode: str = "image", *, num_hands: int = 2):
+        import mediapipe as mp
+
+        vision = mp.tasks.vision
+        modes = {"image": vision.RunningMode.IMAGE, "video": vision.RunningMode.VIDEO}
+        options = vision.HandLandmarkerOptions(
+            base_options=mp.tasks.BaseOptions(model_asset_buffer=self.asset),
+            running_mode=modes[running_mode], num_hands=num_hands,
+        )
+        return vision.HandLandmarker.create_from_options(options)
 
 
 @dataclass
@@ -91,6 +130,14 @@ def _load_mediapipe(spec: ModelSpec, path: Path) -> Any:
     return FaceLandmarkerModel(path=path, asset=path.read_bytes())
 
 
+def _load_mediapipe_pose(spec: ModelSpec, path: Path) -> Any:
+    return PoseLandmarkerModel(path=path, asset=path.read_bytes())
+
+
+def _load_mediapipe_hands(spec: ModelSpec, path: Path) -> Any:
+    return HandLandmarkerModel(path=path, asset=path.read_bytes())
+
+
 def _load_fer(spec: ModelSpec, path: Path) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -109,7 +156,7 @@ def _load_piper(spec: ModelSpec, path: Path) -> Any:
 
 
 def _warm_whisper(model: Any) -> None:
-    silence = np.zeros(WARMUP_SAMPLE_RATE, dtype=np.float32)
+    silence = np.zeros(SAMPLE_RATE_HZ, dtype=np.float32)
     segments, _ = model.transcribe(silence, language="en", beam_size=1, without_timestamps=True)
     list(segments)
 
@@ -123,6 +170,14 @@ def _warm_llm(model: Any) -> None:
 
 
 def _warm_face(model: FaceLandmarkerModel) -> None:
+    import mediapipe as mp
+
+    frame = np.zeros((240, 320, 3), dtype=np.uint8)
+    with model.open("image") as landmarker:
+        landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=frame))
+
+
+def _warm_landmarker(model: PoseLandmarkerModel | HandLandmarkerModel) -> None:
     import mediapipe as mp
 
     frame = np.zeros((240, 320, 3), dtype=np.uint8)
@@ -154,6 +209,8 @@ BACKENDS: dict[str, Backend] = {
     "llama.cpp": Backend(_load_llama_cpp, _warm_llm),
     "transformers": Backend(_load_transformers, _warm_llm),
     "mediapipe": Backend(_load_mediapipe, _warm_face),
+    "mediapipe-pose": Backend(_load_mediapipe_pose, _warm_landmarker),
+    "mediapipe-hands": Backend(_load_mediapipe_hands, _warm_landmarker),
     "fer-tflite": Backend(_load_fer, _warm_fer),
     "piper": Backend(_load_piper, _warm_piper),
 }

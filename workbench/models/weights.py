@@ -33,6 +33,8 @@ class ResolvedWeights:
 
 
 def install_hint(spec: ModelSpec) -> str:
+    if spec.source.made_by:
+        return f"make it (once, offline after the download): {spec.source.made_by}, part of `make setup`"
     if spec.source.local_path:
         return f"check the path {spec.source.local_path!r} given for {spec.id!r} in your config"
     packages = spec.source.packages
@@ -145,6 +147,14 @@ def _join(spec: ModelSpec, parts: list[Path], target: Path) -> None:
 def resolve(spec: ModelSpec, *, verify_checksum: bool = True) -> ResolvedWeights:
     """Local path of the model's weights, joining split parts into the cache on first use."""
     source = spec.source
+    if source.made_by:
+        made = made_path(spec)
+        if not made.is_file():
+            raise ModelNotInstalledError(f"model {spec.id!r} has not been made: {made} is missing; "
+                                         + install_hint(spec))
+        if verify_checksum:
+            verify(spec, made)
+        return ResolvedWeights(path=made, checked_file=made)
     if source.local_path:
         path = Path(source.local_path).expanduser()
         if not path.exists():
@@ -192,8 +202,15 @@ def resolve(spec: ModelSpec, *, verify_checksum: bool = True) -> ResolvedWeights
     return ResolvedWeights(path=folder if companions else target, checked_file=target)
 
 
+def made_path(spec: ModelSpec) -> Path:
+    """Where a model made at setup (``source.made_by``) lives: ``cache/models/<id>/<main_file>``."""
+    return settings().cache_dir / "models" / spec.id / spec.source.main_file
+
+
 def is_installed(spec: ModelSpec) -> bool:
     source = spec.source
+    if source.made_by:
+        return made_path(spec).is_file()
     if source.local_path:
         return Path(source.local_path).expanduser().exists()
     items = [*source.parts, *source.companions] + ([source.directory] if source.directory else [])

@@ -6,7 +6,8 @@
 - ``anonymise``: redaction of names, contacts, addresses, birth dates and employers;
 - ``inputs``: validation of media files (by content), text answers and session names.
 
-The store (``workbench.store``) wires encryption, audit, retention and media discarding in.
+The store (``workbench.store``) wires encryption, audit and media discarding in; the entry points run
+the retention purge (``retention.open_store``).
 """
 from __future__ import annotations
 

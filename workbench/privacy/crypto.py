@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ExitCode, WorkbenchError
 
 KEY_BYTES = 32  # AES-256 (NIST SP 800-38D allows 128/192/256; we take the largest)
 NONCE_BYTES = 12  # 96-bit random nonce, the size NIST SP 800-38D recommends for GCM
@@ -39,7 +39,7 @@ OWNER_ONLY = 0o600
 class EncryptionKeyError(WorkbenchError):
     """The encryption key is missing, malformed, or not the one the data was written with."""
 
-    exit_code = 6
+    exit_code = ExitCode.ENCRYPTION_KEY
 
 
 def _write_private(path: Path, data: bytes) -> bool:

@@ -6,7 +6,7 @@
 
 A file's type comes from its first bytes (magic numbers), never from its extension, and is then
 confirmed by opening it with PyAV (audio/video) or Pillow (images), which also gives duration
-and resolution to check against the limits below.
+and resolution to check against the limits of ``workbench.media_limits``.
 """
 from __future__ import annotations
 
@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import InputError
+from workbench.media_limits import (
+    MAX_FRAME_HEIGHT_PX, MAX_FRAME_WIDTH_PX, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_MEDIA_BYTES, MAX_MEDIA_DURATION_S,
+    MIN_MEDIA_DURATION_S,
+)
 from workbench.session import check_session_id
 
-MAX_MEDIA_BYTES = 1024**3  # ours: 1 GiB; a 2 h 720p webm from the recorder is about 400 MB
-MAX_IMAGE_BYTES = 50 * 1024**2  # ours: 50 MiB; a 24 MP photo as PNG is about 40 MB
-MAX_MEDIA_DURATION_S = 2 * 3600.0  # ours: a whole practice session recorded in one file
-MIN_MEDIA_DURATION_S = 0.1  # ours: shorter than one syllable (about 0.2 s) cannot hold an answer
-MAX_FRAME_WIDTH_PX = 4096  # ours: covers 4K UHD (3840x2160); larger frames only cost memory
-MAX_FRAME_HEIGHT_PX = 4096
-MAX_IMAGE_PIXELS = 40_000_000  # ours: above this, decoding one frame takes >120 MB (decompression bombs)
 MAX_ANSWER_CHARS = 20_000  # ours: 15 min of speech at 150 words/min is about 13,000 characters
 SNIFF_BYTES = 64
 

@@ -3,30 +3,25 @@
 Age counts from when a session was first stored in this data directory (recorded or imported),
 not from the ``created_at`` it carries, so importing an old recording does not delete it at once.
 ``retention_days = 0`` keeps sessions forever. ``purge`` is what ``workbench purge`` runs;
-``maybe_auto_purge`` runs it when a ``SessionStore`` opens, at most once per
-``AUTO_PURGE_INTERVAL_H``. Every function takes a ``clock`` so tests can move time.
+``maybe_auto_purge`` runs it at most once per ``AUTO_PURGE_INTERVAL_H``, from the entry points: the CLI,
+the notebooks and the app open their store with ``open_store``, which runs it first (the store itself
+never purges, so it does not depend on this module). Every function takes a ``clock`` so tests can move time.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
+from workbench.clock import Clock
+from workbench.config import settings
 from workbench.errors import InputError
 from workbench.privacy import audit
+from workbench.store import SessionStore
 
-if TYPE_CHECKING:
-    from workbench.store import SessionStore
-
-Clock = Callable[[], datetime]
 AUTO_PURGE_INTERVAL_H = 24  # ours: "at most once per day" (issue 8)
 AUTO_PURGE_STAMP = "last_purge.txt"  # in the data dir: when the last automatic purge ran
-
-
-def utc_now() -> datetime:
-    """The real clock (UTC, timezone-aware)."""
-    return datetime.now(timezone.utc)
 
 
 def parse_time(text: str) -> datetime:
@@ -50,7 +45,7 @@ class PurgeResult:
         return data
 
 
-def expired_sessions(store: "SessionStore", *, now: datetime, retention_days: int) -> list[dict[str, Any]]:
+def expired_sessions(store: SessionStore, *, now: datetime, retention_days: int) -> list[dict[str, Any]]:
     """Sessions of ``store`` older than ``retention_days`` at ``now`` (none when it is 0)."""
     if retention_days < 0:
         raise InputError(f"retention_days must be 0 (keep forever) or more, got {retention_days}")
@@ -67,19 +62,15 @@ def expired_sessions(store: "SessionStore", *, now: datetime, retention_days: in
     return expired
 
 
-def purge(store: "SessionStore | None" = None, *, clock: Clock | None = None,
+def purge(store: SessionStore | None = None, *, clock: Clock | None = None,
           retention_days: int | None = None, dry_run: bool = False,
           automatic: bool = False) -> PurgeResult:
     """Delete every session older than the retention period (media included); audit each one.
 
     ``retention_days`` defaults to ``settings().retention_days``; ``dry_run`` only lists them.
     """
-    from workbench.config import settings
-
     if store is None:
-        from workbench.store import SessionStore
-
-        store = SessionStore(auto_purge=False)
+        store = SessionStore()
     days = settings().retention_days if retention_days is None else int(retention_days)
     now = (clock or store.clock)()
     expired = expired_sessions(store, now=now, retention_days=days)
@@ -100,7 +91,7 @@ def _stamp_path(data_dir: Path) -> Path:
     return Path(data_dir) / AUTO_PURGE_STAMP
 
 
-def maybe_auto_purge(store: "SessionStore", *, clock: Clock | None = None) -> PurgeResult | None:
+def maybe_auto_purge(store: SessionStore, *, clock: Clock | None = None) -> PurgeResult | None:
     """Run ``purge`` if the last automatic purge of this data dir was over a day ago (or never)."""
     now = (clock or store.clock)()
     stamp = _stamp_path(store.data_dir)
@@ -116,3 +107,11 @@ def maybe_auto_purge(store: "SessionStore", *, clock: Clock | None = None) -> Pu
     tmp.write_text(now.isoformat(timespec="seconds"), encoding="ascii")
     tmp.replace(stamp)
     return result
+
+
+def open_store(data_dir: Path | None = None, *, clock: Clock | None = None) -> SessionStore:
+    """The store an entry point (CLI command, notebook, app) works with: opened, and the daily retention
+    purge run first (``maybe_auto_purge``: at most once per ``AUTO_PURGE_INTERVAL_H``)."""
+    store = SessionStore(data_dir, clock=clock)
+    maybe_auto_purge(store)
+    return store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ExitCode, WorkbenchError
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")  # Debian package `chromium` (Makefile APT_PACKAGES)
 CHROMIUM_FLAGS = [  # MODELS.md: the flags that worked headless, offline, as root
@@ -23,7 +23,7 @@ PRINT_TIMEOUT_MS = 120_000  # ours: a long report renders in a few seconds
 class PdfError(WorkbenchError):
     """The PDF could not be printed (no chromium, or it failed); the HTML report is still there."""
 
-    exit_code = 7
+    exit_code = ExitCode.PDF_FAILED
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench.config import DEFAULT_SEED, NOTEBOOKS_DIR, settings
-from workbench.errors import WorkbenchError
+from workbench.errors import ExitCode, WorkbenchError
 from workbench.report import provenance as prov
 from workbench.report.runner import NotebookError, notebook_to_html, run_notebook
 from workbench.report.summary import build_summary
@@ -50,7 +50,7 @@ SUMMARY_VERSION = 1  # bump when the layout of summary.json changes
 class ReportError(WorkbenchError):
     """A report could not be made; the message names the session and the stage that failed."""
 
-    exit_code = 6
+    exit_code = ExitCode.REPORT_FAILED
 
 
 @dataclass

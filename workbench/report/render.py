@@ -14,7 +14,7 @@ from workbench.privacy.anonymise import anonymise_text as anonymise_text_of
 from workbench.report.measures import VERDICT_WORDS, face_quality_note, face_rows, voice_rows
 from workbench.report.summary import scalars
 from workbench.session import Turn
-from workbench.speech.fillers import FILLED_PAUSES  # the one filler lexicon the highlighting uses
+from workbench.speech.lexicon import FILLED_PAUSES
 
 CARD_STYLE = (
     "border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0;"

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import ExitCode, InputError, WorkbenchError
 
 KERNEL_NAME = "python3"  # the venv's ipykernel; jupyter_client swaps "python" for sys.executable
 CELL_TIMEOUT_S = 1800  # ours: no single cell of a 10-minute interview should run for 30 minutes
@@ -35,7 +35,7 @@ _REMOTE_SCRIPT = re.compile(r"<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</scri
 class NotebookError(WorkbenchError):
     """A notebook stopped with an error; the message names the notebook, the cell and the cause."""
 
-    exit_code = 6
+    exit_code = ExitCode.NOTEBOOK_FAILED
 
 
 @dataclass

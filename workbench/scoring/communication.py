@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from workbench.scoring.guards import FILLER_WORDS
 from workbench.scoring.nlp import textstat_offline
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
+from workbench.speech.lexicon import HEDGE_PATTERN, text_fillers
 from workbench.speech.norms import DEFAULT_CONTEXT, Band, bands
 
 # Flesch (1948): 60-70 is "plain English"; 50-60 "fairly difficult". Spoken answers score higher.
@@ -29,10 +29,6 @@ TOO_LONG_WORDS = 700  # ours: about 5 min spoken: length credit reaches 0
 VOICE_PARTS = (("pace", "words_per_minute"), ("fillers", "fillers_per_100_words"), ("pauses", "pause_ratio"))
 HEDGES_GOOD_PER_100 = 1.0  # ours: a confident written or spoken answer hedges rarely
 HEDGES_POOR_PER_100 = 6.0  # ours: rambling answers in the validity set run at 8-15 per 100 words
-HEDGE_PATTERN = re.compile(
-    r"\b(um+|uh+|erm|you know|i mean|kind of|sort of|i guess|i suppose|honestly|basically|or something|"
-    r"or whatever|and stuff|and so on|i don'?t (really )?remember|i'?m not (totally |really )?sure|"
-    r"more or less|somehow|or maybe|i think)\b", re.I)  # ours: fillers and hedges in written form
 TEXT_WEIGHTS = {"readability": 0.15, "lexical_diversity": 0.2, "grammar": 0.2, "length": 0.2,
                 "hedging": 0.25}  # ours
 VOICE_WEIGHT = 0.4  # ours: with voice metrics, they make up 40% of communication
@@ -150,7 +146,7 @@ def score_communication(prepared: PreparedAnswer, voice: dict[str, Any] | None =
         "hedging": ramp(hedges_per_100, HEDGES_POOR_PER_100, HEDGES_GOOD_PER_100) if n else 0.0,
     }
     text_score = sum(TEXT_WEIGHTS[k] * v for k, v in parts.items())
-    text_fillers = 100 * sum(t in FILLER_WORDS - {"like", "so", "well", "right"} for t in tokens) / max(1, n)
+    fillers_per_100 = 100 * len(text_fillers(prepared.text)) / max(1, n)
     if flesch < FLESCH_GOOD_MIN and tokens:
         reasons.append(f"hard to follow (Flesch reading ease {flesch:.0f}): shorter sentences and words")
     if mattr < MATTR_GOOD and n >= 20:
@@ -170,7 +166,7 @@ def score_communication(prepared: PreparedAnswer, voice: dict[str, Any] | None =
     return component(
         100 * score, reasons=reasons,
         details={"flesch_reading_ease": round(flesch, 1), "mattr": round(mattr, 3),
-                 "word_count": n, "text_fillers_per_100_words": round(text_fillers, 2),
+                 "word_count": n, "text_fillers_per_100_words": round(fillers_per_100, 2),
                  "hedges_per_100_words": round(hedges_per_100, 2),
                  **grammar_details, "voice_used": sorted(voice_parts),
                  "parts": {k: round(v, 3) for k, v in {**parts, **voice_parts}.items()}},

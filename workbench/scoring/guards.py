@@ -13,30 +13,17 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from workbench.injection import is_injection
 from workbench.scoring.nlp import words
+from workbench.speech.lexicon import CONTENTLESS_WORDS, is_filled_pause
 
 MIN_WORDS = 15  # ours: below this an interview answer cannot show structure or evidence
 MAX_WORDS = 1_500  # ours: about 10 minutes of speech at 150 words/min; longer text is cut
 MIN_STOPWORD_SHARE = 0.18  # ours: English prose runs at 40-55% stop words; other languages near 0
 MIN_LETTER_SHARE = 0.5  # ours: share of non-space characters that are letters in prose
 CODE_SYMBOL_SHARE = 0.08  # ours: share of characters in {}();=<>[] typical of source code
-FILLER_WORDS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "uhm", "umm", "like", "so",
-                          "well", "basically", "actually", "literally", "yeah", "okay", "ok", "right"})
 FILLER_ONLY_SHARE = 0.8  # ours: an answer made of 80%+ fillers says nothing
 
-# Phrases that address the grader rather than the interviewer (ours, from public injection examples:
-# "ignore previous instructions", score requests, role changes, fake system/rubric markers).
-INJECTION_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    r"\bignore\b.{0,40}\b(instruction|instructions|rubric|rules|prompt|criteria|above|previous)\b",
-    r"\bdisregard\b.{0,40}\b(instruction|instructions|rubric|rules|prompt|criteria|above|previous)\b",
-    r"\b(give|award|assign|rate|score|grade|mark)\b.{0,40}\b(10\s*/\s*10|100\s*/\s*100|full marks|"
-    r"maximum|max(imum)? score|perfect score|top score|highest score|an? a\+?|5\s*/\s*5|100\s*(%|percent|points))",
-    r"\b(you are|you're|act as|pretend to be)\b.{0,30}\b(now|grader|evaluator|assistant|judge|ai|model)\b",
-    r"\b(system prompt|system message|new instructions|developer mode|jailbreak)\b",
-    r"\b(as|dear)\s+(the\s+)?(ai|llm|language model|grader|evaluator|scoring (model|system))\b",
-    r"</?\s*(answer|system|instructions?|rubric)\s*>",
-    r"\bthis answer (is|deserves|should (get|receive|be rated))\b",
-)]
 EMOJI_CATEGORIES = {"So", "Sk", "Cs"}  # unicode: other symbols (emoji), modifier symbols, surrogates
 
 
@@ -57,11 +44,6 @@ class GuardResult:
 
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def is_injection(sentence: str) -> bool:
-    """True when a sentence addresses the grader (see ``INJECTION_PATTERNS``)."""
-    return any(p.search(sentence) for p in INJECTION_PATTERNS)
 
 
 def check_answer(answer: str | None) -> GuardResult:
@@ -99,7 +81,7 @@ def check_answer(answer: str | None) -> GuardResult:
     elif letters / max(1, len(non_space)) < MIN_LETTER_SHARE and "code" not in result.flags:
         result.add("symbols", "most of the answer is not letters")
     lower = [t.lower() for t in tokens]
-    if lower and sum(t in FILLER_WORDS for t in lower) / len(lower) >= FILLER_ONLY_SHARE:
+    if lower and sum(t in CONTENTLESS_WORDS or is_filled_pause(t) for t in lower) / len(lower) >= FILLER_ONLY_SHARE:
         result.add("only_fillers", "the answer is made of filler words")
     if len(tokens) >= 5 and sum(t in STOP_WORDS for t in lower) / len(lower) < MIN_STOPWORD_SHARE:
         result.add("non_english", "the answer does not read as English; the scorer is English-only")

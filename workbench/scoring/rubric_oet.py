@@ -18,6 +18,7 @@ import numpy as np
 
 from workbench.errors import InputError
 from workbench.scoring.nlp import embed, parse, words
+from workbench.speech.lexicon import text_fillers
 
 CANDIDATE_SPEAKERS = frozenset({"candidate", "clinician", "nurse", "doctor", "pharmacist", "professional",
                                 "user", "speaker_1"})
@@ -41,7 +42,6 @@ PATTERNS = {  # ours: phrases that show each behaviour in English clinical conve
     "jargon": r"\b(myocardial infarction|hypertension|hyperglyc\w+|dyspnoea|dyspnea|NPO|nil by mouth|"
               r"contraindicat\w+|prophyla\w+|analges\w+|bilateral|idiopathic|benign|malignant|"
               r"subcutaneous|intravenous|prn|bd|tds|qds)\b",
-    "filler": r"\b(um+|uh+|erm|er|you know|i mean|like)\b",
     "blunt": r"\b(calm down|you have to|you must|that'?s wrong|whatever|no way)\b",
 }
 COMPILED = {name: re.compile(p, re.I) for name, p in PATTERNS.items()}
@@ -92,8 +92,8 @@ def score_roleplay(transcript_turns: list[dict[str, Any]], card: dict[str, Any] 
     tokens = [w.lower() for w in words(joined)]
     n_words, n_sents = len(tokens), max(1, len(sentences))
     flags = ["too_short"] if n_words < 40 else []  # ours: under 40 words there is too little to rate
-    fillers = _hits("filler", sentences)
-    filler_count = len(COMPILED["filler"].findall(joined))
+    fillers = [s for s in sentences if text_fillers(s)]
+    filler_count = len(text_fillers(joined))
     fragments = [s.text for s in doc.sents if not any(t.pos_ in {"VERB", "AUX"} for t in s)] if doc else []
     long_sents = [s for s in sentences if len(words(s)) > 35]
     types = len(set(tokens)) / max(1, n_words) ** 0.5 if tokens else 0.0  # Guiraud's index

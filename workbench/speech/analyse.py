@@ -13,7 +13,8 @@ from workbench.errors import InputError
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
 from workbench.session import Turn
-from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import CHUNK_S, iter_chunks, probe
 from workbench.speech.prosody import ProsodyTrack, track_chunk
 from workbench.speech.stt import Transcript, Word, transcribe_chunk
 from workbench.speech.voice import VoiceMetrics, compute_metrics
@@ -102,9 +103,9 @@ def analyse_voice(
                 detected, detected_probability, language = chunk_language, probability, chunk_language
             words.extend(chunk_words)
             track = track.extend(track_chunk(samples, offset_s=offset_s))
-            duration_s = offset_s + len(samples) / SAMPLE_RATE
+            duration_s = offset_s + len(samples) / SAMPLE_RATE_HZ
             if bar is not None:
-                bar.update(round(len(samples) / SAMPLE_RATE, 1))
+                bar.update(round(len(samples) / SAMPLE_RATE_HZ, 1))
     finally:
         if bar is not None:
             bar.close()

@@ -6,21 +6,20 @@ container, so a video without an audio track or a corrupt file gets a clear ``In
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.media_limits import MAX_MEDIA_BYTES, MAX_MEDIA_DURATION_S, MIN_MEDIA_DURATION_S, SAMPLE_RATE_HZ
 
-SAMPLE_RATE = 16_000  # Hz, Whisper's input rate (openai/whisper audio.py)
 CHUNK_S = 120.0  # ours: seconds of audio analysed at a time; bounds memory (about 8 MB per chunk)
 CUT_SEARCH_S = 8.0  # ours: a chunk is cut at the quietest 50 ms within its last 8 s, not mid-word
 CUT_FRAME_S = 0.05  # ours: resolution of the quiet-point search
-MAX_DURATION_S = 3 * 3600.0  # ours: refuse recordings longer than 3 hours (an interview answer is minutes)
-MAX_FILE_BYTES = 4 * 2**30  # ours: refuse files above 4 GiB before decoding anything
-MIN_DURATION_S = 0.1  # ours: less than 100 ms of audio cannot hold a word
 
 
 @dataclass(frozen=True)
@@ -53,15 +52,16 @@ def _check_file(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"audio file {path} is empty (0 bytes): record the answer again")
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"audio file {path} is {size / 2**30:.1f} GiB; the limit is {MAX_FILE_BYTES / 2**30:.0f} GiB")
+    if size > MAX_MEDIA_BYTES:
+        raise InputError(f"audio file {path} is {size / 1e6:.0f} MB, over the {MAX_MEDIA_BYTES / 1e6:.0f} MB limit; "
+                         "split the recording")
 
 
 def probe(path: str | Path) -> AudioInfo:
     """Open the container and describe its first audio stream.
 
     Raises ``InputError`` for a missing, empty, corrupt or unreadable file, a file with no audio
-    track (for example a silent screen recording) or one longer than ``MAX_DURATION_S``.
+    track (for example a silent screen recording) or one longer than ``MAX_MEDIA_DURATION_S``.
     """
     import av
 
@@ -89,35 +89,62 @@ def probe(path: str | Path) -> AudioInfo:
         raise
     except _av_errors() as error:
         raise InputError(f"cannot read {path.name}: it is corrupt, truncated or not an audio/video file ({error})") from error
-    if info.duration_s is not None and info.duration_s > MAX_DURATION_S:
+    if info.duration_s is not None and info.duration_s > MAX_MEDIA_DURATION_S:
         raise InputError(
-            f"{path.name} lasts {info.duration_s / 3600:.1f} h; the limit is {MAX_DURATION_S / 3600:.0f} h: split it first"
+            f"{path.name} lasts {info.duration_s / 3600:.1f} h; the limit is {MAX_MEDIA_DURATION_S / 3600:.0f} h: split it first"
         )
     return info
+
+
+def _resampled_blocks(container: Any) -> Iterator[np.ndarray]:
+    """16 kHz mono float32 blocks (a few ms each) of an open PyAV container's first audio stream."""
+    import av
+
+    stream = next((s for s in container.streams if s.type == "audio"), None)
+    if stream is None:
+        return
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
+    for frame in container.decode(stream):
+        frame.pts = None  # let the resampler ignore gaps in timestamps
+        for out in resampler.resample(frame):
+            yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+    for out in resampler.resample(None):  # flush
+        yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
 
 
 def _decode_blocks(path: Path) -> Iterator[np.ndarray]:
     """Decoded 16 kHz mono float32 blocks (a few ms each) of the first audio stream."""
     import av
 
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
-            stream = next(s for s in container.streams if s.type == "audio")
-            for frame in container.decode(stream):
-                frame.pts = None  # let the resampler ignore gaps in timestamps
-                for out in resampler.resample(frame):
-                    yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
-            for out in resampler.resample(None):  # flush
-                yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+            yield from _resampled_blocks(container)
     except _av_errors() as error:
         raise InputError(f"cannot decode {path.name}: it is corrupt or truncated ({error})") from error
 
 
-def _quietest_cut(samples: np.ndarray, target: int) -> int:
-    """Index near ``target`` (within ``CUT_SEARCH_S`` before it) of the quietest 50 ms frame."""
-    frame = int(CUT_FRAME_S * SAMPLE_RATE)
-    start = max(0, target - int(CUT_SEARCH_S * SAMPLE_RATE))
+def decode_prefix(data: bytes) -> np.ndarray | None:
+    """The decodable start of a recording still being made, held in memory (the WebM a browser streams
+    a chunk a second): 16 kHz mono float32 of shape ``(n_samples,)``, or None while not one frame decodes.
+
+    The unfinished tail (a cluster cut mid-way) is left out, not an error: it decodes once more bytes
+    arrive. Nothing is written to disk (the recording is only stored encrypted).
+    """
+    import av
+
+    blocks: list[np.ndarray] = []
+    try:
+        with av.open(io.BytesIO(data), metadata_errors="ignore") as container:
+            blocks.extend(_resampled_blocks(container))
+    except _av_errors():
+        pass  # the unfinished tail, or a header that has not fully arrived: decoded on the next call
+    return np.concatenate(blocks) if blocks else None
+
+
+def quietest_cut(samples: np.ndarray, target: int, *, search_s: float = CUT_SEARCH_S) -> int:
+    """Index near ``target`` (within ``search_s`` seconds before it) of the quietest 50 ms frame."""
+    frame = int(CUT_FRAME_S * SAMPLE_RATE_HZ)
+    start = max(0, target - int(search_s * SAMPLE_RATE_HZ))
     window = samples[start:target]
     n = len(window) // frame
     if n < 2:
@@ -132,13 +159,13 @@ def iter_chunks(source: str | Path | np.ndarray, *, chunk_s: float = CHUNK_S) ->
     ``source`` is a file path (any container FFmpeg reads) or an array already at 16 kHz mono.
     Chunks are cut at a quiet point so words are not split; memory stays at about two chunks.
     """
-    limit = int(chunk_s * SAMPLE_RATE)
+    limit = int(chunk_s * SAMPLE_RATE_HZ)
     if isinstance(source, np.ndarray):
         samples = _check_array(source)
         offset = 0
         while offset < len(samples):
-            end = len(samples) if len(samples) - offset <= limit else _quietest_cut(samples, offset + limit)
-            yield offset / SAMPLE_RATE, samples[offset:end]
+            end = len(samples) if len(samples) - offset <= limit else quietest_cut(samples, offset + limit)
+            yield offset / SAMPLE_RATE_HZ, samples[offset:end]
             offset = end
         return
     path = Path(source)
@@ -151,20 +178,20 @@ def iter_chunks(source: str | Path | np.ndarray, *, chunk_s: float = CHUNK_S) ->
         buffer.append(block)
         buffered += len(block)
         total += len(block)
-        if total > MAX_DURATION_S * SAMPLE_RATE:
-            raise InputError(f"{path.name} is longer than {MAX_DURATION_S / 3600:.0f} h: split it first")
-        if buffered >= limit + int(CUT_SEARCH_S * SAMPLE_RATE):
+        if total > MAX_MEDIA_DURATION_S * SAMPLE_RATE_HZ:
+            raise InputError(f"{path.name} is longer than {MAX_MEDIA_DURATION_S / 3600:.0f} h: split it first")
+        if buffered >= limit + int(CUT_SEARCH_S * SAMPLE_RATE_HZ):
             joined = np.concatenate(buffer)
-            cut = _quietest_cut(joined, limit)
-            yield offset / SAMPLE_RATE, joined[:cut]
+            cut = quietest_cut(joined, limit)
+            yield offset / SAMPLE_RATE_HZ, joined[:cut]
             offset += cut
             buffer, buffered = [joined[cut:]], len(joined) - cut
     if total == 0:
         raise InputError(f"{path.name} holds no decodable audio (zero length or truncated before the first frame)")
-    if total < MIN_DURATION_S * SAMPLE_RATE:
-        raise InputError(f"{path.name} holds only {total / SAMPLE_RATE * 1000:.0f} ms of audio: truncated or empty")
+    if total < MIN_MEDIA_DURATION_S * SAMPLE_RATE_HZ:
+        raise InputError(f"{path.name} holds only {total / SAMPLE_RATE_HZ * 1000:.0f} ms of audio: truncated or empty")
     if buffered:
-        yield offset / SAMPLE_RATE, np.concatenate(buffer)
+        yield offset / SAMPLE_RATE_HZ, np.concatenate(buffer)
 
 
 def _check_array(samples: np.ndarray) -> np.ndarray:

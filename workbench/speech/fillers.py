@@ -14,20 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from workbench.speech.lexicon import LIKE_MEANINGFUL_AFTER, SET_OFF_MARKERS, TWO_WORD_MARKERS, is_filled_pause
 from workbench.speech.prosody import HOP_S, ProsodyTrack, semitones
 from workbench.speech.stt import Word
 
-FILLED_PAUSES = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "eh", "hmm", "mm", "mhm"})
-# Discourse markers that are fillers only when set off from the sentence (by a comma or a pause):
-# "So, um, we..." is a filler, "so that we could" is not (ours, following Fox Tree & Schrock 2002).
-SET_OFF_MARKERS = frozenset({"like", "so", "well", "actually", "basically", "literally", "right", "okay", "ok"})
-TWO_WORD_MARKERS = (("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"))
-# "like" after these is a verb or a comparison, never a filler ("I would like", "looks like").
-LIKE_MEANINGFUL_AFTER = frozenset({
-    "would", "i'd", "we'd", "you'd", "they'd", "feel", "felt", "feels", "look", "looks", "looked",
-    "sound", "sounds", "seem", "seems", "something", "anything", "nothing", "just", "more", "much", "didn't",
-    "don't", "not", "really",
-})
 # Doubled words that are grammatical ("had had", "that that").
 GRAMMATICAL_DOUBLES = frozenset({"had", "that", "is", "do"})
 PAUSE_BEFORE_MARKER_S = 0.25  # De Jong & Bosker (2013): 250 ms is the best silent-pause cut-off
@@ -68,7 +58,7 @@ def _set_off(words: list[Word], i: int, j: int) -> bool:
         return after or j == len(words) - 1
     before_text = words[i - 1].text.endswith((",", ".", "?", "!", ";"))
     paused = words[i].start_s - words[i - 1].end_s >= PAUSE_BEFORE_MARKER_S
-    return after or before_text or paused or normalise_word(words[i - 1].text) in FILLED_PAUSES
+    return after or before_text or paused or is_filled_pause(normalise_word(words[i - 1].text))
 
 
 def lexical_fillers(words: list[Word]) -> list[Filler]:
@@ -81,7 +71,7 @@ def lexical_fillers(words: list[Word]) -> list[Filler]:
             skip_next = False
             continue
         w = words[i]
-        if norm in FILLED_PAUSES:
+        if norm and is_filled_pause(norm):
             found.append(Filler(norm, w.start_s, w.end_s, "filled_pause"))
             continue
         if i + 1 < len(words) and (norm, norms[i + 1]) in TWO_WORD_MARKERS:
@@ -110,7 +100,7 @@ def disfluencies(words: list[Word]) -> list[Disfluency]:
             found.append(Disfluency(w.text, w.start_s, w.end_s, "restart"))
         if (
             i + 1 < len(words) and norms[i] and norms[i] == norms[i + 1] and norms[i] not in GRAMMATICAL_DOUBLES
-            and norms[i] not in FILLED_PAUSES and words[i + 1].start_s - w.end_s <= REPETITION_MAX_GAP_S
+            and not is_filled_pause(norms[i]) and words[i + 1].start_s - w.end_s <= REPETITION_MAX_GAP_S
         ):
             found.append(Disfluency(f"{w.text} {words[i + 1].text}", w.start_s, words[i + 1].end_s, "repetition"))
     return found

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.speech.audio import SAMPLE_RATE
+from workbench.media_limits import SAMPLE_RATE_HZ
 
 HOP_S = 0.01  # s, 10 ms frames: the usual rate for prosodic tracks
 PITCH_FLOOR_HZ = 60.0  # Praat's recommended range for adult voices (Praat manual, "Sound: To Pitch...")
@@ -69,11 +69,11 @@ def loudness_db(samples: np.ndarray) -> np.ndarray:
     """RMS loudness (dBFS) every ``HOP_S`` of a 16 kHz mono chunk, shape ``(len(samples) // hop,)``."""
     import librosa
 
-    hop = int(HOP_S * SAMPLE_RATE)
+    hop = int(HOP_S * SAMPLE_RATE_HZ)
     n_frames = max(0, len(samples) // hop)
     if n_frames == 0:
         return np.zeros(0)
-    rms = librosa.feature.rms(y=samples, frame_length=int(RMS_FRAME_S * SAMPLE_RATE), hop_length=hop, center=True)[0]
+    rms = librosa.feature.rms(y=samples, frame_length=int(RMS_FRAME_S * SAMPLE_RATE_HZ), hop_length=hop, center=True)[0]
     return np.maximum(20 * np.log10(np.maximum(rms, 1e-12)), DB_FLOOR)[:n_frames]
 
 
@@ -81,15 +81,15 @@ def track_chunk(samples: np.ndarray, *, offset_s: float = 0.0) -> ProsodyTrack:
     """Pitch and loudness frames of a 16 kHz mono chunk, times shifted by ``offset_s`` seconds."""
     import parselmouth
 
-    hop = int(HOP_S * SAMPLE_RATE)
+    hop = int(HOP_S * SAMPLE_RATE_HZ)
     n_frames = max(0, len(samples) // hop)
     if n_frames == 0:
         return ProsodyTrack.empty()
     loudness = loudness_db(samples)
     times_s = offset_s + np.arange(n_frames) * HOP_S
     pitch_hz = np.full(n_frames, np.nan)
-    if len(samples) >= 3 / PITCH_FLOOR_HZ * SAMPLE_RATE:  # Praat needs three periods of the floor
-        sound = parselmouth.Sound(samples.astype(np.float64), SAMPLE_RATE)
+    if len(samples) >= 3 / PITCH_FLOOR_HZ * SAMPLE_RATE_HZ:  # Praat needs three periods of the floor
+        sound = parselmouth.Sound(samples.astype(np.float64), SAMPLE_RATE_HZ)
         pitch = sound.to_pitch(time_step=HOP_S, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ)
         f0 = pitch.selected_array["frequency"]
         index = np.clip(np.round((pitch.xs() - HOP_S / 2) / HOP_S).astype(int), 0, n_frames - 1)

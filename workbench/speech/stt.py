@@ -18,7 +18,9 @@ import numpy as np
 from workbench.errors import InputError
 from workbench.models import registry
 from workbench.models.catalog import default_model_id, get_spec
-from workbench.speech.audio import CHUNK_S, SAMPLE_RATE, iter_chunks, probe
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import CHUNK_S, iter_chunks, probe
+from workbench.speech.lexicon import is_filled_pause
 from workbench.speech.prosody import HOP_S, loudness_db, silence_threshold_db
 
 # A prompt written in the verbatim style makes Whisper transcribe fillers too (a known trick, see
@@ -31,7 +33,6 @@ DIGITAL_SILENCE_PEAK = 1e-3  # ours: a chunk whose peak is under -60 dBFS holds 
 TRAILING_WORD_PROB_MAX = 0.15  # ours: a segment's last word this unlikely and this short is invented
 TRAILING_WORD_MAX_S = 0.12  # ours: ("Thanks.", "here." seen after real speech with the filler prompt)
 FILLER_PASS_BEAM_SIZE = 1  # ours: the filler pass is greedy, to keep its cost low
-FILLED_PAUSE_TOKENS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm"})
 FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed is the same one
 # The filler pass costs a second encoder pass (greedy decoding is not cheaper: the encoder dominates), so
 # it only sees the stretches where the plain pass left a gap that could hold a dropped "um"/"uh":
@@ -174,10 +175,6 @@ def drop_words_in_silence(words: list[Word], samples: np.ndarray, *, offset_s: f
     return kept
 
 
-def _is_filled_pause(text: str) -> bool:
-    return text.lower().strip(" ,.?!;:-") in FILLED_PAUSE_TOKENS
-
-
 def word_gaps(words: list[Word], duration_s: float, *, offset_s: float = 0.0) -> list[tuple[float, float]]:
     """Gaps (chunk-relative seconds) of at least ``FILLER_GAP_MIN_S`` between words, and before the
     first / after the last word of a chunk of ``duration_s`` seconds starting at ``offset_s``."""
@@ -211,7 +208,7 @@ def filler_regions(gaps: list[tuple[float, float]], duration_s: float) -> list[t
 def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s: float, language: str) -> list[Word]:
     """The verbatim (filler-prompt) pass over the sounding gaps between words only, joined by digital
     silence into one array (one call: every call pays a whole 30 s encoder window); times mapped back."""
-    duration_s = len(samples) / SAMPLE_RATE
+    duration_s = len(samples) / SAMPLE_RATE_HZ
     gaps = sounding_gaps(samples, word_gaps(words, duration_s, offset_s=offset_s))
     regions = filler_regions(gaps, duration_s)
     if not regions:
@@ -219,18 +216,18 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
     if sum(b - a for a, b in regions) > FILLER_REGIONS_MAX_FRACTION * duration_s:
         return _decode(model, samples, offset_s=offset_s, beam_size=FILLER_PASS_BEAM_SIZE, language=language,
                        prompt=FILLER_PROMPT)[0]
-    separator = np.zeros(int(FILLER_REGION_SEPARATOR_S * SAMPLE_RATE), dtype=np.float32)
+    separator = np.zeros(int(FILLER_REGION_SEPARATOR_S * SAMPLE_RATE_HZ), dtype=np.float32)
     pieces, placed, cursor_s = [], [], 0.0  # placed: (start in joined audio, start in chunk, length), seconds
     for start_s, end_s in regions:
-        piece = samples[int(start_s * SAMPLE_RATE): int(end_s * SAMPLE_RATE)]
-        placed.append((cursor_s, start_s, len(piece) / SAMPLE_RATE))
+        piece = samples[int(start_s * SAMPLE_RATE_HZ): int(end_s * SAMPLE_RATE_HZ)]
+        placed.append((cursor_s, start_s, len(piece) / SAMPLE_RATE_HZ))
         pieces += [piece, separator]
-        cursor_s += (len(piece) + len(separator)) / SAMPLE_RATE
+        cursor_s += (len(piece) + len(separator)) / SAMPLE_RATE_HZ
     verbatim, _ = _decode(model, np.concatenate(pieces), offset_s=0.0, beam_size=FILLER_PASS_BEAM_SIZE,
                           language=language, prompt=FILLER_PROMPT)
     mapped = []
     for w in verbatim:
-        if not _is_filled_pause(w.text):
+        if not is_filled_pause(w.text):
             continue
         for joined_s, chunk_s, length_s in placed:
             if joined_s <= w.start_s < joined_s + length_s:
@@ -245,8 +242,8 @@ def _filler_pass(model: Any, samples: np.ndarray, words: list[Word], *, offset_s
 def merge_fillers(words: list[Word], verbatim: list[Word]) -> list[Word]:
     """Insert the filled pauses of the verbatim pass into the plain transcript where it has none."""
     merged = list(words)
-    for filler in (w for w in verbatim if _is_filled_pause(w.text)):
-        if any(_is_filled_pause(w.text) and abs(w.start_s - filler.start_s) < FILLER_MERGE_S for w in merged):
+    for filler in (w for w in verbatim if is_filled_pause(w.text)):
+        if any(is_filled_pause(w.text) and abs(w.start_s - filler.start_s) < FILLER_MERGE_S for w in merged):
             continue
         merged.append(filler)
     merged.sort(key=lambda w: (w.start_s, w.end_s))
@@ -302,7 +299,7 @@ def transcribe(
         language = "en"
     model = registry.load(model_id)
     if isinstance(path_or_array, np.ndarray):
-        total_s = len(path_or_array) / SAMPLE_RATE if path_or_array.ndim == 1 else None
+        total_s = len(path_or_array) / SAMPLE_RATE_HZ if path_or_array.ndim == 1 else None
     else:
         total_s = probe(path_or_array).duration_s
     bar = None
@@ -323,9 +320,9 @@ def transcribe(
             if language is None and chunk_probability is not None and detected_probability is None:
                 detected, detected_probability = chunk_language, chunk_probability
                 language = detected  # keep one language across chunks
-            duration_s = offset_s + len(samples) / SAMPLE_RATE
+            duration_s = offset_s + len(samples) / SAMPLE_RATE_HZ
             if bar is not None:
-                bar.update(round(len(samples) / SAMPLE_RATE, 1))
+                bar.update(round(len(samples) / SAMPLE_RATE_HZ, 1))
     finally:
         if bar is not None:
             bar.close()

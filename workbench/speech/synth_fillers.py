@@ -18,7 +18,8 @@ import numpy as np
 
 from workbench.config import DEFAULT_SEED
 from workbench.errors import WorkbenchError
-from workbench.speech.audio import SAMPLE_RATE, load_audio
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.speech.audio import load_audio
 
 TRIM_TOP_DB = 40.0  # ours: a synthesized piece starts/ends where it is within 40 dB of its peak
 GAP_RANGE_S = (0.15, 0.45)  # ours: silence around each filler, like a hesitation
@@ -51,7 +52,7 @@ class FillerClip:
 
     @property
     def duration_s(self) -> float:
-        return len(self.samples) / SAMPLE_RATE
+        return len(self.samples) / SAMPLE_RATE_HZ
 
 
 def _trim(samples: np.ndarray) -> np.ndarray:
@@ -68,7 +69,7 @@ def _piper(text: str) -> np.ndarray:
 
     voice = registry.load("piper-joe-medium")
     audio = np.concatenate([chunk.audio_float_array for chunk in voice.synthesize(text)])
-    return librosa.resample(audio.astype(np.float32), orig_sr=voice.config.sample_rate, target_sr=SAMPLE_RATE)
+    return librosa.resample(audio.astype(np.float32), orig_sr=voice.config.sample_rate, target_sr=SAMPLE_RATE_HZ)
 
 
 def _espeak(text: str) -> np.ndarray:
@@ -93,11 +94,11 @@ def make_clip(name: str, voice: str, pieces: list[str], rng: random.Random) -> F
     for piece in pieces:
         audio = _trim(synth(piece))
         is_filler = piece in FILLER_WORDS
-        gap = np.zeros(int(rng.uniform(*GAP_RANGE_S) * SAMPLE_RATE), dtype=np.float32)
+        gap = np.zeros(int(rng.uniform(*GAP_RANGE_S) * SAMPLE_RATE_HZ), dtype=np.float32)
         if is_filler:
             parts.append(gap)
             position += len(gap)
-            fillers.append((round(position / SAMPLE_RATE, 3), round((position + len(audio)) / SAMPLE_RATE, 3),
+            fillers.append((round(position / SAMPLE_RATE_HZ, 3), round((position + len(audio)) / SAMPLE_RATE_HZ, 3),
                             piece.strip(".").lower()))
         parts.append(audio.astype(np.float32))
         position += len(audio)
@@ -105,7 +106,7 @@ def make_clip(name: str, voice: str, pieces: list[str], rng: random.Random) -> F
             parts.append(gap)
             position += len(gap)
         else:
-            short = np.zeros(int(0.05 * SAMPLE_RATE), dtype=np.float32)  # words flow on, as in speech
+            short = np.zeros(int(0.05 * SAMPLE_RATE_HZ), dtype=np.float32)  # words flow on, as in speech
             parts.append(short)
             position += len(short)
     text = " ".join(p.strip(".") if p not in FILLER_WORDS else p.strip(".").lower() + "," for p in pieces)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
+from workbench.speech.lexicon import is_filled_pause
+
 ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
         "sixteen seventeen eighteen nineteen").split()
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "vs": "versus", "ok": "okay"}
-# Removed from reference and hypothesis alike (Whisper's normaliser does the same).
-FILLED_PAUSES = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "mhm"})
 _NUMBER = re.compile(r"\d+")
 
 
@@ -38,8 +38,8 @@ def normalise(text: str, *, drop_fillers: bool = True) -> str:
     text = re.sub(r"[^\w' ]+", " ", text)
     text = text.replace("'", "")  # "don't" and "dont" are the same word here
     words = [ABBREVIATIONS.get(w, w) for w in text.split()]
-    if drop_fillers:
-        words = [w for w in words if w not in FILLED_PAUSES]
+    if drop_fillers:  # from reference and hypothesis alike (Whisper's normaliser does the same)
+        words = [w for w in words if not is_filled_pause(w)]
     return " ".join(words)
 
 

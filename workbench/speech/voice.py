@@ -9,12 +9,13 @@ import numpy as np
 
 from workbench.speech import fillers as fl
 from workbench.speech.norms import classify_all
+from workbench.speech.lexicon import is_filled_pause
 from workbench.speech.prosody import HOP_S, ProsodyTrack, loudness_summary, pitch_summary
+from workbench.speech.rates import words_per_minute
 from workbench.speech.stt import Word
 
 PAUSE_MIN_S = 0.25  # De Jong & Bosker (2013): 250 ms is the silent-pause cut-off that best predicts fluency
 MONOTONY_REFERENCE_SEMITONES = 4.0  # ours: a pitch SD of 4 semitones or more counts as fully lively (0)
-MIN_WORDS_FOR_RATE = 3  # ours: a rate from fewer than 3 words is noise
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,6 @@ def silent_pauses(words: list[Word], track: ProsodyTrack, *, min_pause_s: float 
     ]
 
 
-def _rate(count: int, seconds: float) -> float | None:
-    if count < MIN_WORDS_FOR_RATE or seconds <= 0:
-        return None
-    return round(count / seconds * 60.0, 1)
-
-
 def compute_metrics(
     words: list[Word], track: ProsodyTrack, *, duration_s: float, context: str = "conversation",
     acoustic_fillers: bool = True,
@@ -100,15 +95,16 @@ def compute_metrics(
         found += fl.acoustic_filled_pauses(words, track, lexical)
     found.sort(key=lambda f: f.start_s)
     disfluent = fl.disfluencies(words)
-    content_words = [w for w in words if fl.normalise_word(w.text) not in fl.FILLED_PAUSES and fl.normalise_word(w.text)]
+    norms = [fl.normalise_word(w.text) for w in words]
+    content_words = [w for w, norm in zip(words, norms) if norm and not is_filled_pause(norm)]
     speaking_time_s = (words[-1].end_s - words[0].start_s) if words else 0.0
     pauses = silent_pauses(words, track)
     pause_time_s = sum(p.duration_s for p in pauses)
     durations = [p.duration_s for p in pauses]
     n = len(content_words)
     values: dict[str, Any] = {
-        "words_per_minute": _rate(n, speaking_time_s),
-        "articulation_rate_wpm": _rate(n, speaking_time_s - pause_time_s),
+        "words_per_minute": words_per_minute(n, speaking_time_s),
+        "articulation_rate_wpm": words_per_minute(n, speaking_time_s - pause_time_s),
         "pause_count": len(pauses),
         "pause_mean_s": round(float(np.mean(durations)), 3) if durations else (0.0 if words else None),
         "pause_longest_s": round(max(durations), 3) if durations else (0.0 if words else None),

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Iterator
 
 from workbench.config import settings
 from workbench.errors import InputError
+from workbench.media_limits import MAX_MEDIA_BYTES
 from workbench.privacy import audit
 from workbench.privacy.crypto import MEDIA_MAGIC, OWNER_ONLY
 from workbench.session import check_session_id
 
 if TYPE_CHECKING:
+    from workbench.clock import Clock
     from workbench.privacy.crypto import Cipher
-    from workbench.privacy.retention import Clock
 
-MAX_STORED_MEDIA_BYTES = 1024**3  # ours: 1 GiB, same as workbench.privacy.inputs.MAX_MEDIA_BYTES
 TEMP_PREFIX = "workbench-media-"
 
 
@@ -63,9 +63,9 @@ class MediaMixin:
         data = bytes(data)
         if not data:
             raise InputError(f"media {name!r} is empty: nothing was recorded")
-        if len(data) > MAX_STORED_MEDIA_BYTES:
+        if len(data) > MAX_MEDIA_BYTES:
             raise InputError(f"media {name!r} is {len(data) / 1e6:.0f} MB, over the "
-                             f"{MAX_STORED_MEDIA_BYTES / 1e6:.0f} MB limit")
+                             f"{MAX_MEDIA_BYTES / 1e6:.0f} MB limit")
         path = self.media_path(session_id, name)
         blob = self._cipher.encrypt_media(data, self._media_context(session_id, name))
         tmp = path.with_name(f".{name}.tmp")

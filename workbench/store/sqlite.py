@@ -5,7 +5,8 @@ Privacy (issue 8): every session and turn body is encrypted (AES-256-GCM, ``work
 before it reaches SQLite, so neither the database nor its WAL holds a transcript in clear; kept media
 is encrypted too (``write_media``/``read_media``/``media_file`` in ``workbench.store.media``). Each
 change is written to the audit log, a turn's raw media is discarded once it is analysed (unless
-``settings().keep_media``), and opening a store runs the retention purge at most once a day.
+``settings().keep_media``). The retention purge runs from the entry points
+(``workbench.privacy.retention.open_store``), never from here.
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from workbench.clock import Clock, utc_now
 from workbench.config import settings
 from workbench.errors import InputError
 from workbench.privacy import audit
 from workbench.privacy.crypto import TEXT_PREFIX, Cipher, EncryptionKeyError, key_source, load_key
-from workbench.privacy.retention import Clock, maybe_auto_purge, utc_now
 from workbench.session import Session, Turn, TurnState, check_session_id
 from workbench.store.media import MediaMixin
 
@@ -60,11 +61,10 @@ class SessionSummary:
 
 
 class SessionStore(MediaMixin):
-    """Sessions of one data directory. ``auto_purge=False`` skips the daily retention purge;
-    ``clock`` (a function returning an aware UTC datetime) lets tests move time."""
+    """Sessions of one data directory. ``clock`` (a function returning an aware UTC datetime) lets
+    tests move time. Opening a store never purges: entry points use ``retention.open_store``."""
 
-    def __init__(self, data_dir: Path | None = None, *, auto_purge: bool = True,
-                 clock: Clock | None = None) -> None:
+    def __init__(self, data_dir: Path | None = None, *, clock: Clock | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir else settings().data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.data_dir / "sessions.sqlite3"
@@ -77,8 +77,6 @@ class SessionStore(MediaMixin):
             if "stored_at" not in columns:  # added by issue 8: retention counts from here
                 db.execute("ALTER TABLE sessions ADD COLUMN stored_at TEXT")
         self._cipher = self._open_cipher()
-        if auto_purge:
-            maybe_auto_purge(self)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path, timeout=30)

@@ -22,7 +22,7 @@ from typing import Any
 STATUS_PASS = "pass"
 STATUS_FAIL = "fail"
 STATUS_KNOWN_LIMIT = "known_limit"
-AREAS = ("speech", "face", "scoring")
+AREAS = ("speech", "face", "scoring", "posture")
 
 
 @dataclass

@@ -23,8 +23,8 @@ import numpy as np
 
 from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError
+from workbench.media_limits import SAMPLE_RATE_HZ
 
-SAMPLE_RATE = 16_000  # Hz, what the speech module analyses (workbench.speech.audio)
 POCKETSPHINX_DIR = Path("/usr/share/pocketsphinx/test/data")  # Debian pocketsphinx-testdata
 LIBRIVOX_DIR = POCKETSPHINX_DIR / "librivox"
 CARDS_DIR = POCKETSPHINX_DIR / "cards"
@@ -108,13 +108,13 @@ def apply_gain(samples: np.ndarray, gain_db: float) -> np.ndarray:
 
 def digital_silence(duration_s: float) -> np.ndarray:
     """All-zero samples."""
-    return np.zeros(int(duration_s * SAMPLE_RATE), dtype=np.float32)
+    return np.zeros(int(duration_s * SAMPLE_RATE_HZ), dtype=np.float32)
 
 
 def white_noise(duration_s: float, *, level_dbfs: float = NOISE_LEVEL_DBFS, seed: int = DEFAULT_SEED) -> np.ndarray:
     """Seeded Gaussian white noise with an RMS of ``level_dbfs``."""
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal(int(duration_s * SAMPLE_RATE)) * 10 ** (level_dbfs / 20.0)
+    noise = rng.standard_normal(int(duration_s * SAMPLE_RATE_HZ)) * 10 ** (level_dbfs / 20.0)
     return np.clip(noise, -1.0, 1.0).astype(np.float32)
 
 
@@ -129,7 +129,7 @@ def time_stretch(samples: np.ndarray, rate: float) -> np.ndarray:
 
 def noise_floor_dbfs(samples: np.ndarray) -> float:
     """The recording's room-noise level: the ``NOISE_FLOOR_QUANTILE`` of its 25 ms frame RMS, dBFS."""
-    frame = int(0.025 * SAMPLE_RATE)
+    frame = int(0.025 * SAMPLE_RATE_HZ)
     n = len(samples) // frame
     rms = np.sqrt((samples[: n * frame].reshape(n, frame).astype(np.float64) ** 2).mean(axis=1))
     return float(20 * np.log10(max(float(np.quantile(rms, NOISE_FLOOR_QUANTILE)), 1e-10)))
@@ -155,20 +155,20 @@ def pause_cut_point(samples: np.ndarray, word_times_s: list[tuple[float, float]]
     ``word_times_s``: (start, end) of each transcribed word; ``pauses_s``: (start, end) of measured pauses.
     Returns the time in seconds. Raises ``InputError`` when no boundary qualifies.
     """
-    frame = int(CUT_FRAME_S * SAMPLE_RATE)
+    frame = int(CUT_FRAME_S * SAMPLE_RATE_HZ)
     best: tuple[float, float] | None = None
     for (_, end_a), (start_b, _) in zip(word_times_s[1:-2], word_times_s[2:-1]):
         lo_s, hi_s = min(end_a, start_b) - 0.03, max(end_a, start_b) + 0.03
         if any(p_lo - PAUSE_CUT_MARGIN_S < hi_s and lo_s < p_hi + PAUSE_CUT_MARGIN_S for p_lo, p_hi in pauses_s):
             continue
-        lo, hi = int(lo_s * SAMPLE_RATE), int(hi_s * SAMPLE_RATE)
+        lo, hi = int(lo_s * SAMPLE_RATE_HZ), int(hi_s * SAMPLE_RATE_HZ)
         window = samples[max(0, lo):min(len(samples), hi)]
         n = len(window) // frame
         if n == 0:
             continue
         energy = (window[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
         k = int(np.argmin(energy))
-        candidate = (float(energy[k]), (max(0, lo) + k * frame + frame // 2) / SAMPLE_RATE)
+        candidate = (float(energy[k]), (max(0, lo) + k * frame + frame // 2) / SAMPLE_RATE_HZ)
         if best is None or candidate[0] < best[0]:
             best = candidate
     if best is None:
@@ -178,7 +178,7 @@ def pause_cut_point(samples: np.ndarray, word_times_s: list[tuple[float, float]]
 
 def insert_silence(samples: np.ndarray, at_s: float, duration_s: float = 1.0) -> np.ndarray:
     """``duration_s`` of digital silence inserted at ``at_s`` seconds."""
-    cut = int(round(at_s * SAMPLE_RATE))
+    cut = int(round(at_s * SAMPLE_RATE_HZ))
     return np.concatenate([samples[:cut], digital_silence(duration_s), samples[cut:]]).astype(np.float32)
 
 

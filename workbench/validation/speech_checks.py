@@ -118,7 +118,7 @@ def pyin_f0_hz(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keep pYIN's best F0 guess, so it can be read at the frames the module calls voiced."""
     import librosa
 
-    f0, voiced, _ = librosa.pyin(samples, fmin=PYIN_FMIN_HZ, fmax=PYIN_FMAX_HZ, sr=fx.SAMPLE_RATE,
+    f0, voiced, _ = librosa.pyin(samples, fmin=PYIN_FMIN_HZ, fmax=PYIN_FMAX_HZ, sr=fx.SAMPLE_RATE_HZ,
                                  frame_length=PYIN_FRAME, hop_length=PYIN_HOP, fill_na=None)
     return f0, voiced
 
@@ -168,7 +168,7 @@ def speech_time_s(samples: np.ndarray) -> float:
     import librosa
 
     _, (start, end) = librosa.effects.trim(samples, top_db=SPEECH_TRIM_TOP_DB)
-    return (end - start) / fx.SAMPLE_RATE
+    return (end - start) / fx.SAMPLE_RATE_HZ
 
 
 @check("speech", "speaking_rate_vs_reference", fast=True,
@@ -184,7 +184,7 @@ def rate_vs_reference(ctx: fx.Context) -> Measured:
         reference = clip.reference_words / speech_time_s(samples) * 60.0
         measured = _analysis(ctx, clip).metrics.words_per_minute
         rows.append({"clip": clip.name, "reference_wpm": round(reference, 1), "measured_wpm": measured,
-                     "whole_file_wpm": round(clip.reference_words / (len(samples) / fx.SAMPLE_RATE) * 60, 1),
+                     "whole_file_wpm": round(clip.reference_words / (len(samples) / fx.SAMPLE_RATE_HZ) * 60, 1),
                      "relative_difference": relative_difference(measured, reference)})
     value = worst([r["relative_difference"] for r in rows])
     return Measured(value, value is not None and value <= RATE_VS_REFERENCE_MAX, {"clips": rows})

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.media_limits import MAX_MEDIA_DURATION_S
 from workbench.vision import aggregate, quality, video
 from workbench.vision.expression import EXPRESSION_LABELS, ExpressionClassifier, rgb_to_grey
 from workbench.vision.gaze import BLINK_SCORE, SMILE_SCORE, blink_score, gaze, smile_score
@@ -176,7 +177,7 @@ def analyse_video(
     progress: bool | Callable[[float], None] = False,
     keep_frames: bool = False,
     thumbnails_dir: str | Path | None = None,
-    max_duration_s: float = video.MAX_VIDEO_DURATION_S,
+    max_duration_s: float = MAX_MEDIA_DURATION_S,
 ) -> FaceAnalysis:
     """Analyse a video (webm, mp4, avi, ...) sampled at ``fps`` frames per second.
 

@@ -14,11 +14,10 @@ import cv2
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.media_limits import MAX_IMAGE_PIXELS, MAX_MEDIA_DURATION_S
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 MAX_SIDE_PX = 960  # ours: keeps a webcam face large enough for the landmarker, bounds 4K memory
-MAX_IMAGE_PIXELS = 100_000_000  # ours: ~10k x 10k; refuse bigger stills before decoding them
-MAX_VIDEO_DURATION_S = 3 * 3600.0  # ours: a very long recording is analysed up to this point, then flagged
 DEFAULT_FPS = 10.0  # frames per second sampled from a video (the issue's default)
 MAX_FPS = 60.0  # ours: above this, sampling would only repeat frames of a webcam stream
 SAMPLING_TOLERANCE = 0.25  # ours, fraction of the sampling period: absorbs pts rounded to the container's ms
@@ -150,7 +149,7 @@ def iter_video_frames(
     *,
     fps: float = DEFAULT_FPS,
     max_side_px: int = MAX_SIDE_PX,
-    max_duration_s: float = MAX_VIDEO_DURATION_S,
+    max_duration_s: float = MAX_MEDIA_DURATION_S,
     info: VideoInfo | None = None,
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Yield ``(t_s, rgb)`` sampled at ``fps`` frames per second from the first video stream.

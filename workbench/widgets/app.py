@@ -20,6 +20,8 @@ from typing import Any
 import ipywidgets as w
 
 from workbench.errors import InputError, WorkbenchError
+from workbench.interview import summary
+from workbench.interview.engine import InterviewConfig, InterviewEngine
 from workbench.session import Session, TurnState
 from workbench.store import SessionStore
 from workbench.widgets.panels import QuestionView, StartPanel, SummaryPanel, render_feedback
@@ -27,6 +29,8 @@ from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recording
 
 log = logging.getLogger(__name__)
 UNEXPECTED_HINT = "Your answers so far are saved: re-run the cell and press Resume."
+WRITING_FOLLOWUP = "Writing a follow-up…"  # shown while the LLM writes one (at most the engine's budget)
+CHOOSING_NEXT = "The interviewer is choosing the next question…"
 
 
 def _guarded(show_error: Callable[["InterviewApp"], Callable[[str], None]]):
@@ -55,15 +59,17 @@ class InterviewApp(w.VBox):
     """Start panel -> one question at a time (spoken, answered by recording or typing, feedback
     under the next question) -> summary with the report command. Also resumes unfinished sessions.
 
-    ``engine``: an ``InterviewEngine``; None builds one on Start (``llm_id``, ``seed``,
-    ``deterministic`` and the panel's voice setting are passed to it)."""
+    ``engine``: an ``InterviewEngine``, used as configured (its follow-up budget bounds the wait after
+    each answer); None builds one on Start (``llm_id``, ``seed``, ``deterministic`` and the panel's
+    voice setting are passed to it)."""
 
-    def __init__(self, engine: Any = None, *, store: SessionStore | None = None, llm_id: str | None = None,
-                 seed: int | None = None, deterministic: bool = True, role: str | None = None,
-                 level: str = "mid", n_questions: int | None = None, voice: bool = True, camera: bool = False,
+    def __init__(self, engine: InterviewEngine | None = None, *, store: SessionStore | None = None,
+                 llm_id: str | None = None, seed: int | None = None, deterministic: bool = True,
+                 role: str | None = None, level: str = "mid", n_questions: int | None = None, voice: bool = True,
+                 camera: bool = False,
                  max_duration_s: float = DEFAULT_MAX_DURATION_S, warm_up: bool = False) -> None:
         self.engine = engine
-        self.store = store or getattr(engine, "store", None) or SessionStore()
+        self.store = store or (engine.store if engine is not None else SessionStore())
         self._engine_options = {"llm_id": llm_id, "seed": seed, "deterministic": deterministic}
         start_kwargs: dict[str, Any] = {"level": level, "voice": voice, "camera": camera}
         if role:
@@ -97,9 +103,8 @@ class InterviewApp(w.VBox):
     def warm_up_in_background(self, voice: bool = True) -> None:
         """Load the LLM and the voice while the candidate fills in the start panel."""
         engine = self._ensure_engine(voice)
-        if hasattr(engine, "warm_up"):
-            self._warm_thread = threading.Thread(target=engine.warm_up, daemon=True, name="interview-warm-up")
-            self._warm_thread.start()
+        self._warm_thread = threading.Thread(target=engine.warm_up, daemon=True, name="interview-warm-up")
+        self._warm_thread.start()
 
     # --- screens ------------------------------------------------------------------------------
     @property
@@ -121,21 +126,20 @@ class InterviewApp(w.VBox):
             return
         unfinished = [
             (f"{s.created_at[:16]} · {s.role} ({s.level}) · {s.answered}/{s.turns} answered", s.id)
-            for s in reversed(summaries) if not s.synthetic and s.answered < s.turns
+            for s in reversed(summaries) if not s.synthetic and s.answered < s.turns and not self._ended(s.id)
         ]
         self.start_panel.set_resumable(unfinished)
 
+    def _ended(self, session_id: str) -> bool:
+        """Whether the session was closed with End interview (its unasked questions are not "unfinished")."""
+        return summary.ended(self.store.get(session_id))
+
     # --- engine -------------------------------------------------------------------------------
-    def _ensure_engine(self, voice: bool) -> Any:
+    def _ensure_engine(self, voice: bool) -> InterviewEngine:
         if self.engine is None:
-            from workbench.interview.engine import InterviewEngine
-
-            from workbench.interview.engine import LIVE_FOLLOWUP_BUDGET_S
-
             options = {k: v for k, v in self._engine_options.items() if v is not None}
             self.engine = InterviewEngine(self.store, voice=voice, **options)
-            self.engine.followup_budget_s = LIVE_FOLLOWUP_BUDGET_S  # live: a rule-written probe beats a long silence
-        elif hasattr(self.engine, "voice"):
+        else:
             self.engine.voice = voice
         return self.engine
 
@@ -164,8 +168,6 @@ class InterviewApp(w.VBox):
     @_guarded(lambda self: self.start_panel.show_error)
     def on_start(self, _button: Any = None) -> None:
         """Start button: validate the settings, start a session, ask the first question."""
-        from workbench.interview.engine import InterviewConfig
-
         values = self.start_panel.values()
         if not values["role"]:
             raise InputError("choose or type a role")
@@ -220,9 +222,9 @@ class InterviewApp(w.VBox):
         if self.session is None or self.engine is None or not isinstance(content, dict):
             return
         try:
-            if content.get("kind") == "start" and hasattr(self.engine, "discard_live"):
+            if content.get("kind") == "start":
                 self.engine.discard_live()
-            elif content.get("kind") == "chunk" and buffers and hasattr(self.engine, "feed_audio"):
+            elif content.get("kind") == "chunk" and buffers:
                 self.engine.feed_audio(self.session, bytes(buffers[0]))
         except WorkbenchError as error:  # live transcription is a speed-up: Stop still transcribes all
             log.warning("live transcription: %s", error)
@@ -255,16 +257,13 @@ class InterviewApp(w.VBox):
         turn_index = current.index
         feedback = self.engine.submit_answer(self.session, **answer)
         submitted = time.perf_counter()
-        shown = {
-            "transcript": getattr(feedback, "transcript", "") or "",
-            "words_per_minute": getattr(feedback, "words_per_minute", None),
-            "filler_count": getattr(feedback, "filler_count", None),
-            "notes": tuple(getattr(feedback, "notes", None) or getattr(feedback, "warnings", None) or ()),
-        }
+        shown = {"transcript": feedback.transcript, "words_per_minute": feedback.words_per_minute,
+                 "filler_count": feedback.filler_count, "notes": tuple(feedback.warnings)}
         self.feedback[turn_index] = shown
         self.question_view.show_feedback(**shown)
         self.timings.append({"submit_s": submitted - received})
-        self.question_view.show_working("The interviewer is choosing the next question…")
+        self.question_view.show_working(WRITING_FOLLOWUP if self.engine.will_write_followup(self.session)
+                                        else CHOOSING_NEXT)
         started_next = time.perf_counter()
         upcoming = self.engine.next_question(self.session)
         self.timings[-1]["next_question_s"] = time.perf_counter() - started_next
@@ -283,7 +282,7 @@ class InterviewApp(w.VBox):
 
     def _finish(self) -> None:
         self.finished = self.engine.finish(self.session)
-        command = _report_command(self.finished, self.session.id)
+        command = self.finished["report_command"]
         rows = []
         for turn in self.session.turns:
             if turn.state not in (TurnState.ANSWERED, TurnState.ANALYSED) and turn.index not in self.feedback:
@@ -305,11 +304,3 @@ class InterviewApp(w.VBox):
         self.refresh_resumable()
         self._show(self.start_panel)
 
-
-def _report_command(finished: dict[str, Any] | None, session_id: str) -> str:
-    """The shell command that makes the full report, as the engine gives it (or the CLI default)."""
-    for key in ("report_command", "command"):
-        value = (finished or {}).get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return f"workbench report {session_id}"

@@ -101,7 +101,8 @@ class QuestionView(w.VBox):
         self.think = w.HTML()
         self.recorder = Recorder(max_duration_s=max_duration_s)
         self.typed = w.Textarea(placeholder="or type your answer here", layout=w.Layout(width="40em", height="6em"))
-        self.submit_typed = w.Button(description="Submit typed answer", icon="paper-plane", layout=w.Layout(width="auto"))
+        self.submit_typed = w.Button(description="Submit typed answer", icon="paper-plane",
+                                     layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.feedback = w.HTML()
         self.finish = w.Button(description="End interview", icon="stop")

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
+from workbench.interview.importer import SAMPLE_SESSION_DIR, import_folder
 from workbench.session import Session, Turn, TurnState, new_session_id
+from workbench.store import SessionStore
+
+if TYPE_CHECKING:
+    from workbench.interview.engine import InterviewEngine
 
 REPLAY_PREFIX = "replay-"  # ours: marks copies made by a replay, so they are easy to list and purge
 
@@ -31,15 +36,15 @@ class ReplayResult:
         return asdict(self)
 
 
-def resolve_session_id(session_id: str | None, store: Any) -> str:
+def resolve_session_id(session_id: str | None, store: SessionStore) -> str:
     """``session_id`` if given, else the bundled sample session (imported into ``store`` once)."""
     if session_id:
         if not store.exists(session_id):
             raise InputError(f"no session {session_id!r} to replay; see `workbench session list`")
         return session_id
-    from workbench.report.sources import import_sample
-
-    return import_sample(store)
+    if not SAMPLE_SESSION_DIR.is_dir():
+        raise InputError(f"the bundled sample session is missing ({SAMPLE_SESSION_DIR}); is this a complete clone?")
+    return import_folder(SAMPLE_SESSION_DIR, store=store).id  # imported once: importing again finds it
 
 
 def _answered(source: Session) -> list[Turn]:
@@ -61,7 +66,7 @@ def _copy_for_replay(source: Session, turns: list[Turn]) -> Session:
                    settings={**source.settings, "config": config, "replay_of": source.id}, turns=plan)
 
 
-def replay_session(engine: Any, session_id: str | None = None, *, voice: bool = True) -> ReplayResult:
+def replay_session(engine: InterviewEngine, session_id: str | None = None, *, voice: bool = True) -> ReplayResult:
     """Walk every answered turn of a recorded session through ``engine`` as the live app does.
 
     engine: an ``InterviewEngine``; its store holds the source session. session_id: the recorded
@@ -96,7 +101,7 @@ def replay_session(engine: Any, session_id: str | None = None, *, voice: bool = 
         started = time.perf_counter()
         feedback = engine.submit_answer(copy, **answer)
         submit_s = time.perf_counter() - started
-        timings = dict(getattr(engine, "timings", {}) or {})
+        timings = dict(engine.timings)
         started = time.perf_counter()
         turn = engine.next_question(copy)
         next_s = time.perf_counter() - started

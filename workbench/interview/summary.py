@@ -1,0 +1,41 @@
+"""The summary shown when an interview ends: counts, time spoken, pace and fillers over all answers."""
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.interview import answer as answers
+from workbench.session import Session, TurnState, now_iso
+
+FINISHED_AT = "finished_at"  # the session setting that marks an interview ended (ISO UTC time)
+
+
+def mark_ended(session: Session) -> None:
+    """Record that the interview was ended (End interview, or its last question answered)."""
+    session.settings[FINISHED_AT] = now_iso()
+
+
+def ended(session: Session) -> bool:
+    """Whether the interview was ended: its unasked questions are then skipped, not waiting."""
+    return FINISHED_AT in session.settings
+
+
+def report_command(session_id: str) -> str:
+    """The shell command that makes the full report of a session."""
+    return f"workbench report {session_id}"
+
+
+def summarise(session: Session) -> dict[str, Any]:
+    """What the session holds now (JSON-ready); ``report_command`` makes the full report."""
+    answered = [t for t in session.turns if t.state in (TurnState.ANSWERED, TurnState.ANALYSED)]
+    durations = [t.answer_duration_s for t in answered if t.answer_duration_s]
+    words = sum(len((t.answer_text or "").split()) for t in answered)
+    return {
+        "session_id": session.id, "mode": session.mode, "role": session.role, "level": session.level,
+        "turns": len(session.turns), "answered": len(answered),
+        "follow_ups": sum(t.kind == "follow_up" for t in session.turns),
+        "skipped": sum(t.state in (TurnState.PLANNED, TurnState.ASKED) for t in session.turns),
+        "answer_time_s": round(sum(durations), 1),
+        "words_per_minute": round(words / sum(durations) * 60, 1) if durations and words else None,
+        "filler_count": sum(len(answers.count_fillers(t.answer_text or "")) for t in answered),
+        "report_command": report_command(session.id),
+    }
