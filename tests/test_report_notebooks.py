@@ -52,3 +52,30 @@ def test_80_validation_runs_under_papermill_in_fast_mode(tmp_path):
     assert payload["parameters"] == {"FAST": True, "AREAS": "scoring"}
     assert payload["results"] and all(r["area"] == "scoring" for r in payload["results"])
     assert run.parameters["FAST"] is True
+
+
+def test_90_report_draws_every_figure_as_a_picture(tmp_path, monkeypatch):
+    """A stored, analysed session (stage results from the stages' code): each figure the notebook
+    displays is a PNG, none is printed as ``<Figure size ...>`` text."""
+    import nbformat
+
+    import report_inputs as inputs
+    from workbench.store import SessionStore
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data))
+    config.reload()
+    try:
+        session = inputs.session_of(inputs.scored_turn(0), inputs.scored_turn(1), session_id="figures-test")
+        SessionStore().save(session)
+        run = run_notebook(NOTEBOOKS_DIR / "90_report.ipynb", tmp_path / "out", {"SESSION_ID": "figures-test"},
+                           env={"WORKBENCH_DATA_DIR": str(data)})
+    finally:
+        config.reload()
+    outputs = [o for cell in nbformat.read(str(run.executed_path), as_version=4).cells
+               for o in cell.get("outputs", []) if o.get("output_type") == "display_data"]
+    pictures = [o for o in outputs if "image/png" in o["data"]]
+    as_text = [o for o in outputs if o["data"].get("text/plain", "").startswith("<Figure")
+               and "image/png" not in o["data"]]
+    assert not as_text, as_text
+    assert len(pictures) == 2 + 2 * 2  # component chart, session timeline; voice and face per answer

@@ -72,6 +72,7 @@ def test_report_html_is_for_a_student(env):
     assert "hardest production bug" in page and "Answer 3" in page
     assert "What each measure is compared with" in page
     assert "data:image/png;base64" in page  # plots embedded, not linked
+    assert "&lt;Figure size" not in page  # every figure drawn as a picture, none printed as text
     assert "from workbench" not in page and "SessionStore()" not in page  # no code cells
     assert 'src="http' not in page  # nothing fetched from the network
     assert env["first"].run_id in page  # provenance shown (collapsed)

@@ -3,12 +3,17 @@
 Each function returns a ``matplotlib.figure.Figure`` (or None when there is nothing to draw); the
 notebook shows it and nbconvert embeds it as a PNG in the HTML report. The timelines of one answer
 are the stages' own (``workbench.speech.plots``, ``workbench.vision.plots``), not copies.
+
+The figures are made through pyplot, not ``Figure()``: in a kernel, the inline backend that turns a
+displayed figure into a PNG is set up with pyplot's first figure, and a bare ``Figure`` displayed before
+that prints as ``<Figure size ...>`` text in the report.
 """
 from __future__ import annotations
 
 import copy
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -51,7 +56,7 @@ def session_timeline(session: Session, summary: dict[str, Any]) -> Figure | None
         return None
     labels = [f"A{t['index'] + 1}" for t in turns]
     durations = [t["answer_duration_s"] or 0.0 for t in turns]
-    fig = Figure(figsize=(FIG_WIDTH_IN, 2.6))
+    fig = plt.figure(figsize=(FIG_WIDTH_IN, 2.6))
     ax = fig.subplots()
     ax.bar(labels, durations, color="#9ecae1")
     ax.set_ylabel("answer length (s)")
@@ -87,7 +92,7 @@ def trend_figure(summaries: list[dict[str, Any]]) -> Figure | None:
     if len(summaries) < 2:
         return None
     x = list(range(1, len(summaries) + 1))
-    fig = Figure(figsize=(FIG_WIDTH_IN, 2.8))
+    fig = plt.figure(figsize=(FIG_WIDTH_IN, 2.8))
     left, right = fig.subplots(1, 2)
     overall = [s.get("overall_score") for s in summaries]
     left.plot([i for i, v in zip(x, overall, strict=True) if v is not None],
@@ -115,7 +120,7 @@ def component_chart(summary: dict[str, Any]) -> Figure | None:
     if not turns or not names:
         return None
     grid = np.array([[t["components"].get(n, np.nan) for t in turns] for n in names], dtype=float)
-    fig = Figure(figsize=(min(FIG_WIDTH_IN, 2.4 + 0.9 * len(turns)), 0.45 * len(names) + 1.0))
+    fig = plt.figure(figsize=(min(FIG_WIDTH_IN, 2.4 + 0.9 * len(turns)), 0.45 * len(names) + 1.0))
     ax = fig.subplots()
     ax.imshow(grid, cmap=COMPONENT_CMAP, vmin=0, vmax=100, aspect="auto")
     for (row, col), value in np.ndenumerate(grid):

@@ -23,6 +23,7 @@ CARD_STYLE = (
 FILLER_STYLE = "background:#fff3b0;border-radius:3px;padding:0 2px"
 PAUSE_STYLE = "color:#8250df;font-size:0.85em;padding:0 3px"
 VERDICT_STYLE = "border-radius:4px;padding:0 6px;"
+REASONS_SHOWN = 3  # ours: a card names at most three reasons per criterion (the voice reasons come last)
 VERDICT_COLOURS = {"in": "#c9f2cf", "low": "#ffd8b5", "high": "#ffd8b5", "fair": "#fff3b0"}  # green / orange / amber
 
 
@@ -162,7 +163,8 @@ def _scores_rows(scores: dict[str, Any], turn_summary: dict[str, Any]) -> list[t
     rows = []
     for name, value in sorted(turn_summary["components"].items(), key=lambda item: -item[1]):
         reasons = scores["components"][name]["reasons"]
-        rows.append((COMPONENT_LABELS[name], f"{value:.0f} / 100", "; ".join(str(r) for r in reasons[:2]) or "–"))
+        rows.append((COMPONENT_LABELS[name], f"{value:.0f} / 100",
+                     "; ".join(str(r) for r in reasons[:REASONS_SHOWN]) or "–"))
     return rows
 
 
