@@ -82,7 +82,7 @@ def _check_model(task: Any, model_id: str) -> None:
 
     spec = get_spec(model_id)
     if spec.task != task.MODEL_TASK:
-        raise InputError(f"{model_id} is a {spec.task} model, not a {task.MODEL_TASK} model")
+        raise InputError(f"{model_id} is a model for {spec.task}, not for {task.MODEL_TASK}")
     fits, reason = verdict(spec, probe())
     if not fits:
         raise InputError(f"{model_id} does not fit this machine: {reason}")
