@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import re
 import sys
@@ -57,11 +58,25 @@ def parse_short(text: str) -> Any:
     return parse(text)
 
 
+_embedding_override: list[str] = []  # set by ``using_embedding_model`` (the model comparison)
+
+
+@contextlib.contextmanager
+def using_embedding_model(model_id: str):  # noqa: ANN201 - a context manager
+    """Score with another registry embedding model inside the ``with`` block (``workbench.evaluation``)."""
+    _embedding_override.append(model_id)
+    try:
+        yield
+    finally:
+        _embedding_override.pop()
+
+
 def embedder() -> Any:
-    """The registry's sentence encoder (all-MiniLM-L6-v2): ``encode`` and ``token_embeddings``."""
+    """The registry's sentence encoder (all-MiniLM-L6-v2, unless ``using_embedding_model``):
+    ``encode`` and ``token_embeddings``."""
     from workbench.models import registry
 
-    return registry.load(EMBEDDING_MODEL_ID)
+    return registry.load(_embedding_override[-1] if _embedding_override else EMBEDDING_MODEL_ID)
 
 
 def embed(texts: list[str]) -> np.ndarray:
