@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 
 RESULTS_NAME = "comparison.json"
 HTML_NAME = "comparison.html"
@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from workbench.config import DEFAULT_SEED
 
     parser = subparsers.add_parser(
-        "compare", help="compare models of one task on the same data, with 95% intervals and paired tests")
+        "compare", help="compare models of one task on the same data, with 95%% intervals and paired tests")
     parser.add_argument("task", choices=("stt", "llm", "embedding"), help="what the models do")
     parser.add_argument("--models", required=True, metavar="A,B[,C...]",
                         help="registry model ids, comma-separated (your own from workbench.toml too)")

@@ -13,11 +13,14 @@ import os
 import sys
 from typing import Any
 
-from workbench.cli import ask, doctor, face, purge, report, score, session, transcribe, validate, voice
+from workbench.cli import (
+    ask, compare, doctor, face, posture, purge, report, score, session, transcribe, validate, voice,
+)
 from workbench.errors import ExitCode, WorkbenchError
 from workbench.offline import block_network
 
-SUBCOMMANDS = (ask, doctor, face, purge, report, score, session, transcribe, validate, voice)  # a new one: add it
+# a new one: add it here
+SUBCOMMANDS = (ask, compare, doctor, face, posture, purge, report, score, session, transcribe, validate, voice)
 
 
 def build_parser() -> argparse.ArgumentParser:

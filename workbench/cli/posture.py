@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import add_json_flag
+from workbench.cli.common import add_json_flag
 from workbench.errors import InputError
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.media_limits import MAX_MEDIA_DURATION_S
 from workbench.vision import posture_measures, posture_quality, video
 from workbench.vision.body_landmarks import BodyObservation, PoseTracker
 from workbench.vision.posture_geometry import geometry, motion_speed_sw_per_s
@@ -227,7 +228,7 @@ def analyse_posture_image(image: str | Path | np.ndarray, *,
 
 def analyse_posture(path: str | Path, *, fps: float = video.DEFAULT_FPS,
                     thumbnails_dir: str | Path | None = None,
-                    max_duration_s: float = video.MAX_VIDEO_DURATION_S) -> PostureAnalysis:
+                    max_duration_s: float = MAX_MEDIA_DURATION_S) -> PostureAnalysis:
     """A video (webm, mp4, ...) sampled at ``fps`` frames per second, or a still image path."""
     if video.is_image_path(path):
         return analyse_posture_image(path, thumbnails_dir=thumbnails_dir)
