@@ -29,7 +29,8 @@ def test_session_lifecycle(data_dir, capsys):
 
 
 def test_ask_question_and_followup_without_llm(data_dir, capsys):
-    code, out = run(capsys, "ask", "--role", "nurse", "--level", "mid", "--type", "technical", "--model", "none", "--json")
+    code, out = run(capsys, "ask", "--role", "nurse", "--level", "mid", "--type", "technical", "--model", "none",
+                    "--json")
     result = json.loads(out.out)
     assert code == 0 and result["kind"] == "question" and result["source"] == "bank" and result["question_id"]
     code, out = run(capsys, "ask", "--role", "nurse", "--level", "mid", "--model", "none", "--json",

@@ -20,7 +20,8 @@ SLICE_BYTES = 64  # a 64-byte run from the middle of a recording is unique to it
 
 def _slices(data: bytes) -> list[bytes]:
     """Distinctive 64-byte runs of a recording (from its middle and its last quarter)."""
-    return [data[len(data) // 2: len(data) // 2 + SLICE_BYTES], data[3 * len(data) // 4: 3 * len(data) // 4 + SLICE_BYTES]]
+    middle, late = len(data) // 2, 3 * len(data) // 4
+    return [data[middle: middle + SLICE_BYTES], data[late: late + SLICE_BYTES]]
 
 
 def _assert_no_plain_media(data_dir: Path, sources: list[bytes]) -> None:

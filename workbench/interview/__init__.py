@@ -2,7 +2,6 @@
 interviewer's voice, clinical role-plays, and the session engine.
 
     from workbench.interview.engine import InterviewEngine, InterviewConfig
-"""
-from workbench.interview.engine import InterviewConfig, InterviewEngine
 
-__all__ = ["InterviewConfig", "InterviewEngine"]
+The package imports nothing itself, so its modules import each other without a cycle through it.
+"""

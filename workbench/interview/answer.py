@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 from workbench.errors import InputError
 from workbench.injection import is_injection
-
-if TYPE_CHECKING:
-    from workbench.session import Turn
+from workbench.session import Turn
 
 MAX_MEDIA_BYTES = 500 * 1024 * 1024  # ours: ~20 min of 720p webm; bigger uploads are refused before storing
 MAX_ANSWER_CHARS = 20_000  # ours: ~3,000 words, far beyond any spoken answer; kept, but flagged

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -22,12 +22,21 @@ from workbench.speech.audio import load_audio
 from workbench.speech.stt import transcribe
 from workbench.store import SessionStore
 
-if TYPE_CHECKING:
-    from workbench.interview.live import LiveTranscriber
-
 MAX_LIVE_TRANSCRIBE_S = 180.0  # ours: 3 minutes is a long interview answer; beyond it, transcribe in the report
 MAX_ANSWER_S = 20 * 60  # ours: beyond 20 minutes a recording is a mistake (left running); stored, flagged
 LIVE_BEAM_SIZE = 1  # ours: greedy decoding halves live transcription time; the report uses beam 5
+
+
+class FollowedRecording(Protocol):
+    """A transcriber that followed the recording while it was made (``live.LiveTranscriber``)."""
+
+    done_s: float  # seconds from the start already transcribed
+    stretches: int
+    busy_s: float
+
+    def finish(self, audio: np.ndarray) -> str: ...
+
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -60,7 +69,7 @@ def transcribe_samples(audio: np.ndarray, *, model_id: str | None = None) -> str
 
 
 def transcribe_recording(store: SessionStore, session_id: str, media_name: str, *, model_id: str | None = None,
-                         live: LiveTranscriber | None = None) -> Heard:
+                         live: FollowedRecording | None = None) -> Heard:
     """Decode the stored recording ``media_name`` (a decrypted copy, deleted after) and transcribe it.
 
     live: the transcriber that followed the recording while it was made; only the tail it has not

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workbench.errors import InputError
+from workbench.interview.engine import InterviewEngine
 from workbench.interview.importer import SAMPLE_SESSION_DIR, import_folder
 from workbench.session import Session, Turn, TurnState, new_session_id
 from workbench.store import SessionStore
-
-if TYPE_CHECKING:
-    from workbench.interview.engine import InterviewEngine
 
 REPLAY_PREFIX = "replay-"  # ours: marks copies made by a replay, so they are easy to list and purge
 
