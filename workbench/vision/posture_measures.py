@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from workbench.vision.posture import PostureFrame
+    from workbench.vision.posture_frames import PostureFrame
 
 BASELINE_WINDOW_S = 5.0  # ours: the first seconds of an answer, before the person has settled or tired
 MIN_BASELINE_FRAMES = 5  # ours: fewer usable frames in the window -> the answer's median is the baseline

@@ -3,12 +3,9 @@ left out of every aggregate."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from workbench.vision.body_landmarks import BodyObservation
-
-if TYPE_CHECKING:
-    from workbench.vision.posture import PostureFrame
 
 MIN_SHOULDER_WIDTH_FRACTION = 0.08  # ours: shoulders narrower than 8 % of the frame width: body too small
 CORE_POINTS = ("nose", "left_shoulder", "right_shoulder")  # every measure needs these
@@ -21,6 +18,16 @@ FLAG_AT_EDGE = "points_at_frame_edge"  # informative: points placed on the borde
 FLAG_SEVERAL_PEOPLE = "several_people"  # informative: the person nearest the camera is followed
 EXCLUDING_FLAGS = (FLAG_NO_PERSON, FLAG_NOT_IN_FRAME, FLAG_LOW_VISIBILITY, FLAG_TOO_SMALL)
 ALL_FLAGS = (*EXCLUDING_FLAGS, FLAG_AT_EDGE, FLAG_SEVERAL_PEOPLE)
+
+
+class FlaggedFrame(Protocol):
+    """What the counts read of a frame (``posture_frames.PostureFrame``; a Protocol keeps this module
+    free of an import back from the frame types, which use ``is_usable``)."""
+
+    flags: list[str]
+
+    @property
+    def usable(self) -> bool: ...
 
 
 def flags_for(observation: BodyObservation | None, shoulder_width_px: float | None) -> list[str]:
@@ -45,6 +52,6 @@ def is_usable(flags: Sequence[str]) -> bool:
     return not any(flag in EXCLUDING_FLAGS for flag in flags)
 
 
-def quality_counts(frames: Sequence["PostureFrame"]) -> dict[str, int]:
+def quality_counts(frames: Sequence[FlaggedFrame]) -> dict[str, int]:
     counts = {flag: sum(1 for f in frames if flag in f.flags) for flag in ALL_FLAGS}
     return counts | {"frames_used": sum(1 for f in frames if f.usable), "frames_total": len(frames)}

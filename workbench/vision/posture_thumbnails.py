@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 if TYPE_CHECKING:
-    from workbench.vision.posture import PostureFrame
+    from workbench.vision.posture_frames import PostureFrame
 
 THUMBNAIL_SIDE_PX = 320  # longer side of a thumbnail
 SKELETON_EDGES = (
