@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+import report_inputs
+
 from workbench.cli import main
 from workbench.scoring import AnswerScores, score_roleplay
 from workbench.stages.scoring import run_scoring
@@ -55,6 +57,20 @@ def test_run_scoring_writes_scores_and_overview(data_dir):
     assert saved.turns[1].analysis["scores"]["flags"] == ["empty"]
     assert "scores" not in saved.turns[2].analysis
     assert AnswerScores.from_json(first).to_json() == first
+
+
+def test_run_scoring_scores_delivery_from_the_stored_face_analysis(data_dir):
+    """The face stage stores a FaceAnalysis (aggregates under "summary"): delivery is scored from it."""
+    store = SessionStore()
+    face = report_inputs.face_analysis(eye_contact_every=2)
+    session = Session(id="scoring-test-face", role="software engineer")
+    session.turns = [Turn(index=0, question=QUESTION, state=TurnState.ANSWERED, answer_text=ANSWER,
+                          analysis={"face": face})]
+    store.save(session)
+    run_scoring(session.id, store=store, llm_feedback=False)
+    delivery = store.get(session.id).turns[0].analysis["scores"]["components"]["delivery"]
+    assert delivery is not None and delivery["details"]["scored"] is True
+    assert delivery["details"]["eye_contact_ratio"] == face["summary"]["eye_contact_ratio"]
 
 
 def test_run_scoring_of_a_roleplay_stores_the_rubric_beside_the_turn_scores(data_dir):
