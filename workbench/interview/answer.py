@@ -10,14 +10,12 @@ from dataclasses import asdict, dataclass, field
 
 from workbench.errors import InputError
 from workbench.injection import is_injection
+from workbench.media_limits import MAX_MEDIA_BYTES
 from workbench.session import Turn
+from workbench.speech.lexicon import text_fillers
+from workbench.speech.rates import words_per_minute
 
-MAX_MEDIA_BYTES = 500 * 1024 * 1024  # ours: ~20 min of 720p webm; bigger uploads are refused before storing
 MAX_ANSWER_CHARS = 20_000  # ours: ~3,000 words, far beyond any spoken answer; kept, but flagged
-MIN_WORDS_FOR_PACE = 5  # ours: fewer words give no meaningful words-per-minute
-FILLERS = re.compile(
-    r"\b(um+|uh+|erm+|er|ah+|hmm+|mm+|you know|i mean|kind of|sort of|basically|like)\b", re.IGNORECASE
-)  # common English fillers (Clark & Fox Tree 2002 for um/uh; the rest are ours); Whisper drops many um/uh
 SUFFIX_PATTERN = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 
@@ -39,19 +37,6 @@ class AnswerFeedback:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def count_fillers(text: str) -> list[str]:
-    """Fillers in a transcript, in order (lower case)."""
-    return [m.group(0).lower() for m in FILLERS.finditer(text or "")]
-
-
-def words_per_minute(text: str, duration_s: float | None) -> float | None:
-    """Words per minute over the whole answer, or None when too short to say."""
-    words = len((text or "").split())
-    if not duration_s or duration_s <= 0 or words < MIN_WORDS_FOR_PACE:
-        return None
-    return round(words / duration_s * 60.0, 1)
 
 
 def check_submission(*, text: str, media: bytes) -> None:
@@ -88,10 +73,10 @@ def answer_feedback(turn: Turn, *, recorded: bool, transcribed_s: float | None =
     if injected:
         warnings.append("the answer contains instructions to the interviewer; they were kept as part of "
                         "the answer and not followed")
-    fillers = count_fillers(spoken)
+    fillers = text_fillers(spoken)
     return AnswerFeedback(
         turn_index=turn.index, transcript=spoken, words=len(spoken.split()), duration_s=turn.answer_duration_s,
-        words_per_minute=words_per_minute(spoken, turn.answer_duration_s), filler_count=len(fillers),
+        words_per_minute=words_per_minute(len(spoken.split()), turn.answer_duration_s), filler_count=len(fillers),
         fillers=fillers, media_file=turn.answer_media, transcribed_s=transcribed_s, warnings=warnings,
         injection_detected=injected,
     )

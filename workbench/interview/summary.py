@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.interview import answer as answers
 from workbench.session import Session, TurnState, now_iso
+from workbench.speech.lexicon import text_fillers
+from workbench.speech.rates import words_per_minute
 
 FINISHED_AT = "finished_at"  # the session setting that marks an interview ended (ISO UTC time)
 
@@ -27,15 +28,16 @@ def report_command(session_id: str) -> str:
 def summarise(session: Session) -> dict[str, Any]:
     """What the session holds now (JSON-ready); ``report_command`` makes the full report."""
     answered = [t for t in session.turns if t.state in (TurnState.ANSWERED, TurnState.ANALYSED)]
-    durations = [t.answer_duration_s for t in answered if t.answer_duration_s]
-    words = sum(len((t.answer_text or "").split()) for t in answered)
+    spoken = [t for t in answered if t.answer_duration_s]  # a typed answer has words but no speaking time
+    spoken_s = sum(t.answer_duration_s for t in spoken)
+    spoken_words = sum(len((t.answer_text or "").split()) for t in spoken)
     return {
         "session_id": session.id, "mode": session.mode, "role": session.role, "level": session.level,
         "turns": len(session.turns), "answered": len(answered),
         "follow_ups": sum(t.kind == "follow_up" for t in session.turns),
         "skipped": sum(t.state in (TurnState.PLANNED, TurnState.ASKED) for t in session.turns),
-        "answer_time_s": round(sum(durations), 1),
-        "words_per_minute": round(words / sum(durations) * 60, 1) if durations and words else None,
-        "filler_count": sum(len(answers.count_fillers(t.answer_text or "")) for t in answered),
+        "answer_time_s": round(spoken_s, 1),
+        "words_per_minute": words_per_minute(spoken_words, spoken_s),
+        "filler_count": sum(len(text_fillers(t.answer_text or "")) for t in answered),
         "report_command": report_command(session.id),
     }
