@@ -90,7 +90,7 @@ def face_analysis(**kwargs) -> dict:
     """A stored face analysis (what the face stage writes to ``turn.analysis["face"]``)."""
     sampled = frames(**kwargs)
     analysis = FaceAnalysis(source="turn00.webm", kind="video", sampling_fps=10.0, frames=sampled,
-                            summary=aggregate.summarise(sampled, sampling_fps=10.0))
+                            summary=aggregate.summarise(sampled, sampling_fps=10.0), series=aggregate.series(sampled))
     stored = analysis.to_json(include_series=True)
     stored.pop("source")
     return stored
