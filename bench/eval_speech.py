@@ -13,7 +13,6 @@ Usage: python -m bench.eval_speech [--quick]   (--quick: tiny.en beam 5 only)
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import sys
 import time
@@ -21,38 +20,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench.config import settings
+from workbench.errors import InputError
 from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.evaluation.stt_data import real_speech_pairs
 from workbench.speech.audio import load_audio
 from workbench.speech.stt import transcribe
 from workbench.speech.textnorm import word_error_rate
 
-POCKETSPHINX_DIR = Path("/usr/share/pocketsphinx/test/data")  # Debian pocketsphinx-testdata (BSD-2)
-ALSA_DIR = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real voice naming each file
 MODELS = ("whisper-tiny.en", "whisper-base")
 BEAMS = (1, 5)
 FILLER_KINDS = ("filled_pause", "acoustic_filled_pause")
 
 
-def _sphinx_set(folder: Path) -> list[tuple[Path, str]]:
-    lines = (folder / ("cards.transcription" if folder.name == "cards" else "transcription")).read_text().splitlines()
-    items = []
-    for line in lines:
-        match = re.match(r"\s*<s>(.*)</s>\s*\((.+)\)", line)
-        if match:
-            items.append((folder / f"{match.group(2).strip()}.wav", match.group(1).strip()))
-    return items
-
-
 def real_speech_set() -> list[tuple[Path, str]]:
     """(wav, reference transcript) pairs of real human speech installed by Debian packages."""
-    items = _sphinx_set(POCKETSPHINX_DIR / "cards") + _sphinx_set(POCKETSPHINX_DIR / "librivox")
-    for wav in sorted(ALSA_DIR.glob("*.wav")):
-        if wav.stem != "Noise":  # Noise.wav is noise: checked separately as "no words"
-            items.append((wav, wav.stem.replace("_", " ")))
-    missing = [str(p) for p, _ in items if not p.is_file()]
-    if not items or missing:
-        raise SystemExit("real speech missing: run `make setup` (Debian pocketsphinx-testdata, alsa-utils)")
-    return items
+    try:
+        return real_speech_pairs("real-speech")
+    except InputError as error:
+        raise SystemExit(str(error)) from error
 
 
 def evaluate_wer(model_id: str, beam_size: int, keep_fillers: bool, items: list[tuple[Path, str]]) -> dict:

@@ -126,3 +126,35 @@ def test_bad_models_and_a_corrupt_recording_do_not_stop_the_others(tmp_path, rea
     assert items["broken"]["failed"] and items["broken"]["error"]
     assert not items["good"]["failed"] and tiny["measures"]["word_error_rate"]["items"] == 1
     assert tiny["measures"]["item_failure_share"]["value"] == 0.5
+
+
+def _silent_wav(path: Path, minutes: int) -> None:
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        minute = np.zeros(16000 * 60, dtype=np.int16).tobytes()
+        for _ in range(minutes):
+            out.writeframes(minute)
+    path.with_suffix(".txt").write_text("", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_hour_long_recording_runs_in_bounded_memory_with_a_progress_bar(tmp_path, capsys):
+    increases = {}
+    for name, minutes in (("minute", 1), ("hour", 60)):
+        folder = tmp_path / name
+        folder.mkdir()
+        _silent_wav(folder / f"{name}.wav", minutes)
+        result = compare("stt", ["whisper-tiny.en"], audio=str(folder), progress=True)
+        model = result["models"][0]
+        assert model["items_failed"] == 0 and model["items"][0]["output"]["duration_s"] == minutes * 60
+        increases[name] = model["peak_rss_increase_mb"]
+    whole_hour_as_float32_mb = 3600 * 16000 * 4 / 2**20  # 220 MB: what loading it at once would add
+    assert increases["hour"] < increases["minute"] + 100 < whole_hour_as_float32_mb + increases["minute"]
+    err = capsys.readouterr().err
+    assert "transcribing (whisper-tiny.en)" in err and "whisper-tiny.en:" in err  # per recording and per item

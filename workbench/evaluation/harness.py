@@ -143,7 +143,7 @@ def summarise_model(task: Any, run: dict[str, Any], dataset: Dataset, seed: int)
     measures[FAILURE] = bootstrap_interval("mean", _failure_parts(run["results"]),
                                            rng=rng_for(seed, run["model_id"], FAILURE))
     items = []
-    for item, result in zip(dataset.items, run["results"]):
+    for item, result in zip(dataset.items, run["results"], strict=True):
         if isinstance(result, str):
             items.append({"id": item.id, "failed": True, "error": result, "output": None, "values": {}})
         else:
@@ -187,12 +187,14 @@ def _provenance(model_ids: list[str], dataset: Dataset, seed: int, parameters: d
 
 def compare(task: str, models: str | list[str], *, audio: str | None = None, prompts: str | None = None,
             dataset_name: str | None = None, limit: int | None = None, seed: int = DEFAULT_SEED,
-            progress: bool = False, options: dict[str, Any] | None = None, on_error: Any = None) -> dict[str, Any]:
+            progress: bool = False, options: dict[str, Any] | None = None,
+            on_error: Any = None) -> dict[str, Any]:
     """Compare ``models`` (ids, comma-separated or a list) on one data set of ``task``.
 
     Data: ``audio`` (a folder of recordings with same-named ``.txt`` references, stt), ``prompts`` (a JSONL
     file, llm and embedding) or ``dataset_name`` (a bundled set; each task has a default). ``limit``: first N
-    items. ``options``: task settings (llm: ``judge_seeds``). ``on_error(line)`` is called with one line per model that could not run (default: stderr).
+    items. ``options``: task settings (llm: ``judge_seeds``). ``on_error(line)`` is called with one line per
+    model that could not run (default: stderr).
     Returns the JSON-safe comparison: ``models`` (one entry each, with ``status``), ``pairs`` and ``provenance``.
     """
     module = task_module(task)

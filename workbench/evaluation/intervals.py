@@ -111,7 +111,7 @@ def paired_difference(kind: str, parts_a: Sequence[Part], parts_b: Sequence[Part
     flips = rng.random((permutations, len(pairs))) < 0.5
     as_extreme = 0
     for row in flips:
-        permuted = diff([(b, a) if flip else (a, b) for (a, b), flip in zip(pairs, row)])
+        permuted = diff([(b, a) if flip else (a, b) for (a, b), flip in zip(pairs, row, strict=True)])
         # a tolerance so that float noise on an exact tie counts as "as extreme"
         if permuted is not None and abs(permuted) >= abs(observed) - 1e-12:
             as_extreme += 1

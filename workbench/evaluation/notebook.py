@@ -61,11 +61,12 @@ def plot_measures(comparison: dict[str, Any]) -> Any:
     columns = min(3, max(1, len(names)))
     rows = max(1, -(-len(names) // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
-    for ax, name in zip(axes.flat, names):
+    for ax, name in zip(axes.flat, names, strict=False):  # more axes than measures
         values = [m["measures"][name] for m in models]
         heights = [v["value"] or 0.0 for v in values]
-        low = [max(0.0, h - (v["ci_low"] if v["ci_low"] is not None else h)) for h, v in zip(heights, values)]
-        high = [max(0.0, (v["ci_high"] if v["ci_high"] is not None else h) - h) for h, v in zip(heights, values)]
+        pairs = list(zip(heights, values, strict=True))
+        low = [max(0.0, h - (v["ci_low"] if v["ci_low"] is not None else h)) for h, v in pairs]
+        high = [max(0.0, (v["ci_high"] if v["ci_high"] is not None else h) - h) for h, v in pairs]
         ax.bar(range(len(models)), heights, yerr=[low, high], capsize=4, color="#4c72b0")
         ax.set_xticks(range(len(models)), [m["model_id"] for m in models], rotation=20, ha="right", fontsize=8)
         ax.set_title(name, fontsize=9)
@@ -118,7 +119,7 @@ def disagreements(comparison: dict[str, Any], top: int = DISAGREEMENTS_SHOWN) ->
         failed = any(i["failed"] for i in items)
         spread = (max(known) - min(known)) if len(known) > 1 else 0.0
         row = {"item": item_id, f"{primary}_spread": float("inf") if failed and known else spread}
-        for m, i, v in zip(models, items, values):
+        for m, i, v in zip(models, items, values, strict=True):
             row[f"{m['model_id']}: {primary}"] = v
             row[f"{m['model_id']}: output"] = _shown(i["output"], comparison["shown_output"]) if not i["failed"] \
                 else f"(failed: {i['error']})"

@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 from functools import lru_cache
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,7 @@ _embedding_override: list[str] = []  # set by ``using_embedding_model`` (the mod
 
 
 @contextlib.contextmanager
-def using_embedding_model(model_id: str):  # noqa: ANN201 - a context manager
+def using_embedding_model(model_id: str) -> Iterator[None]:
     """Score with another registry embedding model inside the ``with`` block (``workbench.evaluation``)."""
     _embedding_override.append(model_id)
     try:
