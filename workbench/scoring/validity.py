@@ -26,7 +26,7 @@ import numpy as np
 import yaml
 
 from workbench.scoring.validity_set import (
-    LABELS, OUTSIDE_BANK_KINDS, VALIDITY_DIR, fairness_cases, load_items, triples,
+    LABELS, OUTSIDE_BANK_KINDS, VALIDITY_DIR, fairness_cases, load_items,
 )
 
 RANKING_TARGET_SHARE = 0.95  # from issue 14: at least 95% of test triples in order
@@ -209,7 +209,7 @@ def fairness_figures(cases: list[dict], *, intent_cache=None) -> dict[str, Any]:
         values = [score_answer(case["question"], a, concepts=case["concepts"], llm_feedback=False, **extra).overall
                   for a in case["answers"]]
         per_template[case["id"]] = {"spread_points": round(max(values) - min(values), 2),
-                                    "scores": dict(zip(case["variants"], values))}
+                                    "scores": dict(zip(case["variants"], values, strict=True))}
     worst = max(t["spread_points"] for t in per_template.values())
     return {"fairness_max_spread_points": worst, "fairness_tolerance_points": FAIRNESS_TOLERANCE_POINTS,
             "fairness_within_tolerance": worst <= FAIRNESS_TOLERANCE_POINTS, "per_template": per_template}

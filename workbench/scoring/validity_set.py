@@ -98,13 +98,3 @@ def fairness_cases(folder: Path = VALIDITY_DIR) -> list[dict[str, Any]]:
                       "variants": [v["name"] for v in data["variants"]]})
     return cases
 
-
-def triples(item: dict[str, Any]) -> list[dict[str, str]]:
-    """The (strong, weak, off_topic) triples of one item: its own, then one per alternate answer
-    (an alternate replaces the answer of its label)."""
-    own = {label: item["answers"][label] for label in ("strong", "weak", "off_topic")}
-    out = [dict(own, variant="own")]
-    for index, alternate in enumerate(item["alternates"]):
-        if alternate["label"] in own:
-            out.append(dict(own, **{alternate["label"]: alternate["text"]}, variant=f"alternate-{index}"))
-    return out
