@@ -63,8 +63,9 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
         raise InputError(f"the answer must be text, got {type(answer).__name__}")
     guard = check_answer(answer)
     intent_note = None
-    if intent is None:
-        intent, intent_note = resolve_intent(question.strip(), concepts, derive=derive_intent, cache=intent_cache)
+    if intent is None:  # an unusable answer (empty, not English...) is not worth an LLM call
+        derive = derive_intent and not (set(guard.flags) & BLOCKING_FLAGS)
+        intent, intent_note = resolve_intent(question.strip(), concepts, derive=derive, cache=intent_cache)
     prepared = prepare(question.strip(), guard.clean_text, intent.concepts)
     components: dict[str, dict | None] = {
         "relevance": score_relevance(prepared, intent),

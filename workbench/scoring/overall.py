@@ -4,8 +4,8 @@ unusable input, a penalty for injected instructions, an uncertainty and a band.
 The relevance gate flags instead of sinking (issue 14). Only an answer far from both the question and its
 intent (``relevance.details.off_topic``) is pulled down hard (``OFF_TOPIC_GATE``). An answer with low
 relevance but a clear structure and specific detail is not sunk: it is flagged ``uncertain_relevance``, its
-other components count in full and its interval widens (``UNCERTAIN_RELEVANCE_POINTS``), because the scorer
-may simply not recognise how it answers an idiomatic question. Other low-relevance answers are scaled.
+other components count at ``UNCERTAIN_GATE`` and its interval widens (``UNCERTAIN_RELEVANCE_POINTS``), because
+the scorer may simply not recognise how it answers an idiomatic question. Other low-relevance answers are scaled.
 
 Every weight and threshold here is ours, fitted on the calibration split of the validity set
 (``python -m workbench.scoring.fit_relevance``); the test split is never used; none comes from the LLM.
@@ -32,6 +32,7 @@ RELEVANCE_GATE_FLOOR = 0.8  # fitted: a low-relevance answer that is not off-top
 OFF_TOPIC_GATE = 0.2  # fitted: an off-topic answer's other components count at this share
 STRUCTURED_SPECIFIC_MIN = 30.0  # fitted: mean of structure and specificity at which a low-relevance answer
 # is "uncertain" rather than scaled down
+UNCERTAIN_GATE = 0.9  # fitted: the share at which an uncertain answer's other components count
 UNCERTAIN_RELEVANCE_POINTS = 12.0  # ours: added (in quadrature) to the uncertainty of an uncertain answer,
 # about half a band: the relevance could be anywhere from low to full
 UNCERTAIN_RELEVANCE_TEXT = (
@@ -55,8 +56,8 @@ def band(score: float) -> str:
 
 
 def relevance_gate(components: dict[str, dict], *, off_topic_gate: float = OFF_TOPIC_GATE,
-                   structured_min: float = STRUCTURED_SPECIFIC_MIN,
-                   gate_floor: float = RELEVANCE_GATE_FLOOR) -> tuple[float, str | None]:
+                   structured_min: float = STRUCTURED_SPECIFIC_MIN, gate_floor: float = RELEVANCE_GATE_FLOOR,
+                   uncertain_gate: float = UNCERTAIN_GATE) -> tuple[float, str | None]:
     """The factor applied to the non-relevance components and the flag it raises
     (``off_topic``, ``uncertain_relevance`` or None). See the module docstring."""
     rel = components.get("relevance")
@@ -69,7 +70,7 @@ def relevance_gate(components: dict[str, dict], *, off_topic_gate: float = OFF_T
         return 1.0, None
     shape = [components[k]["score"] for k in ("structure", "specificity") if k in components]
     if shape and sum(shape) / len(shape) >= structured_min:
-        return 1.0, "uncertain_relevance"
+        return uncertain_gate, "uncertain_relevance"
     return gate_floor + (1 - gate_floor) * relevance / RELEVANCE_FULL_CREDIT, None
 
 
