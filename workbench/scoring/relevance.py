@@ -22,7 +22,7 @@ import numpy as np
 from workbench.scoring.nlp import parse_short
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
 
-# Anchors of the raw similarity, fitted on the calibration split (fit_relevance.py, figures in its docstring).
+# Anchors of the raw similarity, fitted on the calibration split (fit_relevance.py; figures in its docstring).
 OFF_TOPIC_RAW = 0.28  # fitted: below this an answer is far from both question and intent (off-topic)
 ON_TOPIC_RAW = 0.33  # fitted: at or above this relevance is full
 QUESTION_WEIGHTS = {"answer": 0.55, "best_sentence": 0.45}  # ours: the whole answer and its most on-topic
