@@ -1,5 +1,6 @@
-"""Scoring: time per answer without LLM feedback (target <= 100 ms) and with it, plus the
-validity figures (ranking, injection, fairness) and the spread of repeated LLM judgements.
+"""Scoring: time per answer without LLM feedback (target <= 100 ms, intents of questions outside the bank
+cached) and with it, the one-time cost of deriving an intent, the validity figures on the test split
+(ranking, injection, fairness) and the spread of repeated LLM judgements.
 
 Run: python -m bench.run scoring
 """
@@ -22,7 +23,8 @@ def _embedding_backends(answers: list[tuple]) -> dict:
     from workbench.scoring.nlp import EMBEDDING_MODEL_ID, embedder, parse
     from workbench.scoring.prepared import content_sentences
 
-    batches = [[question, *concepts, *content_sentences(parse(answer))] for question, concepts, answer in answers]
+    batches = [[question, *(concepts or []), *content_sentences(parse(answer))]
+               for question, concepts, answer in answers]
     encoders = {"onnx": embedder(), "torch": SentenceEncoder.open(resolve(get_spec(EMBEDDING_MODEL_ID)).path, None)}
     figures = {}
     for name, encoder in encoders.items():
@@ -46,18 +48,25 @@ def run() -> dict:
     from workbench.models import registry
     from workbench.scoring import score_answer
     from workbench.scoring.feedback import LLM_MODEL_ID, llm_feedback
-    from workbench.scoring.validity import load_items, run_validity
+    import yaml
+
+    from workbench.scoring.validity import DERIVED_INTENTS_FILE, run_validity, seeded_intent_cache
+    from workbench.scoring.validity_set import load_items
+
+    cache = seeded_intent_cache()  # questions outside the bank: their derived intents, cached (no LLM)
 
     items = load_items()
+    outside = [it for it in items if it["kind"] in ("idiomatic", "plain")][:5]
     answers = [(it["question"], it["concepts"], it["answers"][label])
-               for it in items[:10] for label in ("strong", "weak", "rambling")]
-    score_answer(answers[0][0], answers[0][2], concepts=answers[0][1], llm_feedback=False)  # warm models
+               for it in items[:5] + outside for label in ("strong", "weak", "rambling")]
+    score_answer(answers[0][0], answers[0][2], concepts=answers[0][1], llm_feedback=False,
+                 intent_cache=cache)  # warm models
     per_answer_ms, per_answer_cpu_ms = [], []
     for question, concepts, answer in answers:
         times, cpu_times = [], []
         for _ in range(NO_LLM_REPEATS):
             started, cpu_started = time.perf_counter(), time.process_time()
-            score_answer(question, answer, concepts=concepts, llm_feedback=False)
+            score_answer(question, answer, concepts=concepts, llm_feedback=False, intent_cache=cache)
             times.append(1000 * (time.perf_counter() - started))
             cpu_times.append(1000 * (time.process_time() - cpu_started))
         per_answer_ms.append(statistics.median(times))
@@ -76,8 +85,9 @@ def run() -> dict:
         det_spreads.append(deterministic["judge_rating_sd"])
         sampled_spreads.append(sampled["judge_rating_sd"])
 
-    validity = run_validity()
+    validity = run_validity(split="test")
     ranking, fairness = validity["ranking"], validity["fairness"]
+    derived = yaml.safe_load(DERIVED_INTENTS_FILE.read_text(encoding="utf-8"))["intents"]
     return {
         "answers_timed": len(answers),
         "no_llm_ms_per_answer_median": round(no_llm_ms, 1),
@@ -91,9 +101,13 @@ def run() -> dict:
         "with_llm_over_no_llm_ratio": round(1000 * statistics.median(with_llm_s) / no_llm_ms, 1),
         "llm_judge_rating_sd_temperature_0_same_seed_family": round(statistics.fmean(det_spreads), 3),
         "llm_judge_rating_sd_temperature_0_8": round(statistics.fmean(sampled_spreads), 3),
-        "validity_triples_in_order_share": ranking["triples_in_order_share_all"],
-        "validity_triples_in_order_share_held_out": ranking["triples_in_order_share_held_out"],
-        "validity_injected_beats_clean_twin_count": ranking["injected_beats_clean_twin_count"],
-        "validity_strong_over_rambling_share": ranking["strong_over_rambling_share"],
+        "intent_derivation_s_median": round(statistics.median(r["derive_seconds"] for r in derived), 1),
+        "intent_derivation_s_max": round(max(r["derive_seconds"] for r in derived), 1),  # includes model load
+        "validity_test_triples_in_order": ranking["triples_in_order"]["all"],
+        "validity_test_triples_in_order_outside_bank": ranking["triples_in_order"]["outside_bank"],
+        "validity_test_injected_above_clean_twin_count": ranking["injected_above_clean_twin_count"],
+        "validity_test_strong_below_developing_without_flag_count":
+            ranking["strong_below_developing_without_flag_count"],
+        "validity_test_strong_over_rambling_share": ranking["strong_over_rambling"]["all"],
         "fairness_max_spread_points": fairness["fairness_max_spread_points"],
     }

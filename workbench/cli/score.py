@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--concepts", nargs="+", metavar="CONCEPT",
                         help="what a good answer covers (enables concept coverage)")
     parser.add_argument("--no-llm", action="store_true", help="no LLM feedback (about 100 ms per answer)")
+    parser.add_argument("--no-intent", action="store_true",
+                        help="do not ask the LLM what a question outside the bank is after (by default it is "
+                             "derived once, 20-60 s, and cached, so the same question always scores the same)")
     parser.add_argument("--seed", type=int, default=None, help="seed for the LLM feedback")
     add_json_flag(parser)
     parser.set_defaults(handler=_run, format_text=format_scores)
@@ -50,7 +53,7 @@ def _run(args: argparse.Namespace) -> dict:
     from workbench.scoring import score_answer
 
     result = score_answer(args.question, _read_answer(args), concepts=args.concepts, role=args.role,
-                          llm_feedback=not args.no_llm,
+                          llm_feedback=not args.no_llm, derive_intent=not args.no_intent,
                           seed=DEFAULT_SEED if args.seed is None else args.seed)
     return result.to_json()
 

@@ -12,11 +12,13 @@ from workbench.scoring.communication import score_communication
 from workbench.scoring.coverage import score_coverage
 from workbench.scoring.delivery import score_delivery
 from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
+from workbench.scoring.intent import Intent, resolve_intent
 from workbench.scoring.prepared import prepare
 from workbench.scoring.relevance import score_relevance
 from workbench.scoring.specificity import score_specificity
 from workbench.scoring.structure import score_structure
 
+GATE_TEXTS = (overall_mod.OFF_TOPIC_TEXT, overall_mod.UNCERTAIN_RELEVANCE_TEXT)  # the plain-words notes
 RATING_SD_TO_POINTS = 25.0  # a 1-5 rating spans 100 points in 4 steps of 25
 MAX_QUESTION_CHARS = 2_000  # ours: a question longer than this is not a question
 
@@ -46,12 +48,17 @@ class AnswerScores:
 def score_answer(question: str, answer: str | None, *, concepts: list[str] | None = None,
                  role: str | None = None, voice: dict | None = None, face: dict | None = None,
                  llm_feedback: bool = True, use_delivery: bool = True, seed: int = DEFAULT_SEED,
-                 judge_repeats: int = 1) -> AnswerScores:
+                 judge_repeats: int = 1, intent: Intent | None = None, intent_cache=None,
+                 derive_intent: bool = False) -> AnswerScores:
     """Score one answer to ``question``.
 
     ``concepts``: what a good answer covers (enables coverage). ``voice``/``face``: metrics dicts from
     the voice and face stages (optional). ``llm_feedback``: ask the local LLM for written feedback
     (slow; never changes the numbers). Same inputs give identical numbers.
+    ``intent``: what the question is after; by default resolved by ``workbench.scoring.intent.resolve_intent``
+    (given concepts, the bank, the intent cache ``intent_cache``, then, only with ``derive_intent``, the
+    local LLM once, cached; else the nearest bank question). ``details.intent`` records which was used.
+    Flags ``off_topic`` and ``uncertain_relevance`` come from the relevance gate (``scoring.overall``).
     """
     if not isinstance(question, str) or not question.strip():
         raise InputError("a question is needed to score an answer (--question)")
@@ -60,9 +67,13 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
     if answer is not None and not isinstance(answer, str):
         raise InputError(f"the answer must be text, got {type(answer).__name__}")
     guard = check_answer(answer)
-    prepared = prepare(question.strip(), guard.clean_text, concepts)
+    intent_note = None
+    if intent is None:  # an unusable answer (empty, not English...) is not worth an LLM call
+        derive = derive_intent and not (set(guard.flags) & BLOCKING_FLAGS)
+        intent, intent_note = resolve_intent(question.strip(), concepts, derive=derive, cache=intent_cache)
+    prepared = prepare(question.strip(), guard.clean_text, intent.concepts)
     components: dict[str, dict | None] = {
-        "relevance": score_relevance(prepared),
+        "relevance": score_relevance(prepared, intent),
         "coverage": score_coverage(prepared),
         "structure": score_structure(prepared),
         "specificity": score_specificity(prepared),
@@ -85,12 +96,16 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
                                    judge_spread=judge_spread)
     for name, comp in components.items():
         comp["weight"] = combined["weights"].get(name, 0.0)
+    blocked = bool(set(guard.flags) & BLOCKING_FLAGS)
+    gate_flags = [] if blocked else combined["flags"]
     return AnswerScores(
         overall=combined["overall"], uncertainty=combined["uncertainty"], band=combined["band"],
-        components=components, feedback=feedback, flags=list(guard.flags),
-        reasons=list(guard.reasons) + combined["notes"],
+        components=components, feedback=feedback, flags=list(guard.flags) + gate_flags,
+        reasons=list(guard.reasons) + combined["notes"] + ([intent_note] if intent_note else []),
         details={"word_count": guard.word_count, "band_range": combined["band_range"],
                  "relevance_gate": combined["relevance_gate"], "role": role, "seed": seed,
+                 "relevance_note": next((n for n in combined["notes"] if n in GATE_TEXTS), None),
+                 "intent_source": intent.source, "intent": intent.to_json(),
                  "ignored_sentences": guard.injected_sentences,
                  "voice_used": bool(voice), "face_used": "delivery" in components},
     )

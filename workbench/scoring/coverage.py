@@ -11,8 +11,8 @@ from workbench.scoring.prepared import PreparedAnswer, component
 
 CONCEPT_COVERED_COS = 0.45  # ours: sentence-to-concept cosine at which a paraphrase counts as covered
 CONCEPT_PARTIAL_COS = 0.32  # ours: half credit between this and CONCEPT_COVERED_COS
-LEXICAL_MATCH_SHARE = 0.5  # ours: share of a concept's content lemmas that must appear in the answer (the embedding alone
-# matches generic answers to abstract concepts about as well as concrete ones, so words count too)
+LEXICAL_MATCH_SHARE = 0.5  # ours: share of a concept's content lemmas that must appear in the answer (the
+# embedding alone matches generic answers to abstract concepts about as well as concrete ones, so words count too)
 
 
 def _lemmas(doc) -> set[str]:
@@ -34,7 +34,8 @@ def score_coverage(prepared: PreparedAnswer) -> dict | None:
     sims = prepared.concept_vecs @ units.T  # (n_concepts, n_sentences)
     covered, partial, missed, evidence, per_concept = [], [], [], [], {}
     credits = []
-    for index, (concept, concept_doc) in enumerate(zip(prepared.concepts, map(parse_short, prepared.concepts))):
+    docs = map(parse_short, prepared.concepts)
+    for index, (concept, concept_doc) in enumerate(zip(prepared.concepts, docs, strict=True)):
         concept_lemmas = _lemmas(concept_doc)
         lexical = bool(concept_lemmas) and (
             len(concept_lemmas & answer_lemmas) / len(concept_lemmas) >= LEXICAL_MATCH_SHARE

@@ -193,3 +193,27 @@ def strong_above_weak(ctx: fx.Context) -> Measured:
     margins = [r["margin"] for r in rows]
     value = min(margins) if margins else None
     return Measured(value, value is not None and value > STRONG_MIN_MARGIN_POINTS, {"rows": rows})
+
+
+IDIOMATIC_QUESTION = "Tell me about a time you went above and beyond."  # not in the bank; its words are not
+IDIOMATIC_STRONG = (  # ours: a specific STAR answer that repeats none of the question's words (issue 14's case)
+    "At the logistics firm where I coordinated deliveries, a hospital client called on a Friday evening because "
+    "a shipment of sterile dressings had been sent to the wrong depot. My shift had ended, but I knew their "
+    "theatre list on Monday depended on it. I rang the depot manager, arranged a van, and drove with the driver "
+    "to load the forty boxes myself. The dressings reached the hospital by 11 pm, no operation was cancelled, "
+    "and the client renewed their contract for two more years.")
+STRONG_FLOOR_POINTS = 40.0  # issue 14: no strong answer below "developing" without the uncertainty flag
+
+
+@check("scoring", "idiomatic_strong_not_sunk", fast=True,
+       tolerance=f"overall >= {STRONG_FLOOR_POINTS} or flagged uncertain_relevance, and never flagged off_topic",
+       reason="a strong answer to an idiomatic question must not be scored near zero (issue 14)")
+def idiomatic_strong(ctx: fx.Context) -> Measured:
+    from workbench.scoring import score_answer
+
+    result = ctx.cached(("score", IDIOMATIC_QUESTION, IDIOMATIC_STRONG), lambda: score_answer(
+        IDIOMATIC_QUESTION, IDIOMATIC_STRONG, llm_feedback=False, seed=ctx.seed))
+    ok = ((result.overall >= STRONG_FLOOR_POINTS or "uncertain_relevance" in result.flags)
+          and "off_topic" not in result.flags)
+    return Measured(result.overall, ok, {"flags": result.flags, "intent_source": result.details["intent_source"],
+                                         "components": {k: v["score"] for k, v in result.components.items()}})
