@@ -41,7 +41,8 @@ def test_run_voice_writes_voice_and_transcript(data_dir):
     assert result["summary"]["answers_with_speech"] == 1 and result["summary"]["word_count"] >= 7
     assert store.get(session.id).turns[1].analysis == {}
     again = VoiceAnalysis.from_json(voice).to_json(include_curves=True)  # the typed result round-trips
-    assert {k: v for k, v in again.items() if k != "transcript"} == {k: v for k, v in voice.items() if k != "transcript"}
+    assert {k: v for k, v in again.items() if k != "transcript"} == {
+        k: v for k, v in voice.items() if k != "transcript"}
     assert again["transcript"]["words"] == voice["transcript"]["words"]  # (its real-time factor is re-derived)
 
 

@@ -17,7 +17,7 @@ def _writer(data_dir: str, session_id: str, key: str, start) -> None:
     store = SessionStore(data_dir=data_dir)
     start.wait(timeout=60)  # both processes write at the same time
     for count in range(1, UPDATES + 1):
-        store.update_turn(session_id, 0, lambda turn: turn.analysis.update({key: {"count": count}}))
+        store.update_turn(session_id, 0, lambda turn, count=count: turn.analysis.update({key: {"count": count}}))
 
 
 def test_concurrent_updates_of_one_turn_keep_every_key(data_dir):

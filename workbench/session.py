@@ -99,4 +99,5 @@ class Session:
 
     def next_turn(self) -> Turn | None:
         """The first turn not yet answered, if any."""
-        return next((t for t in self.turns if t.state in (TurnState.PLANNED, TurnState.ASKED, TurnState.ANSWERING)), None)
+        waiting = (TurnState.PLANNED, TurnState.ASKED, TurnState.ANSWERING)
+        return next((t for t in self.turns if t.state in waiting), None)

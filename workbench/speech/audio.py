@@ -88,10 +88,12 @@ def probe(path: str | Path) -> AudioInfo:
     except InputError:
         raise
     except _av_errors() as error:
-        raise InputError(f"cannot read {path.name}: it is corrupt, truncated or not an audio/video file ({error})") from error
+        raise InputError(
+            f"cannot read {path.name}: it is corrupt, truncated or not an audio/video file ({error})") from error
     if info.duration_s is not None and info.duration_s > MAX_MEDIA_DURATION_S:
         raise InputError(
-            f"{path.name} lasts {info.duration_s / 3600:.1f} h; the limit is {MAX_MEDIA_DURATION_S / 3600:.0f} h: split it first"
+            f"{path.name} lasts {info.duration_s / 3600:.1f} h; the limit is {MAX_MEDIA_DURATION_S / 3600:.0f} h: "
+            "split it first"
         )
     return info
 

@@ -110,7 +110,7 @@ def _voiced_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) frame index pairs, end exclusive, of the True runs in ``mask``."""
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2], edges[1::2]))
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def acoustic_filled_pauses(words: list[Word], track: ProsodyTrack, known: list[Filler]) -> list[Filler]:
@@ -123,7 +123,7 @@ def acoustic_filled_pauses(words: list[Word], track: ProsodyTrack, known: list[F
     known_times = np.array([f.start_s for f in known]) if known else np.zeros(0)
     t0 = float(track.times_s[0])
     found: list[Filler] = []
-    for previous, following in zip(words, words[1:]):
+    for previous, following in zip(words, words[1:], strict=False):  # each pair of neighbours
         start = previous.end_s + FILLED_PAUSE_EDGE_MARGIN_S
         end = following.start_s - FILLED_PAUSE_EDGE_MARGIN_S
         if end - start < FILLED_PAUSE_MIN_S:

@@ -179,7 +179,7 @@ def word_gaps(words: list[Word], duration_s: float, *, offset_s: float = 0.0) ->
     """Gaps (chunk-relative seconds) of at least ``FILLER_GAP_MIN_S`` between words, and before the
     first / after the last word of a chunk of ``duration_s`` seconds starting at ``offset_s``."""
     edges = [0.0] + [t - offset_s for w in words for t in (w.start_s, w.end_s)] + [duration_s]
-    return [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= FILLER_GAP_MIN_S]
+    return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= FILLER_GAP_MIN_S]
 
 
 def sounding_gaps(samples: np.ndarray, gaps: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -257,8 +257,9 @@ def transcribe_chunk(
     """Transcribe one 16 kHz mono chunk; word times are shifted by ``offset_s`` seconds.
 
     With ``keep_fillers``, a second greedy pass with ``FILLER_PROMPT`` over the gaps between words
-    (``filler_regions``) finds the "um"/"uh" that the plain pass drops; only its filled pauses are merged (the prompt makes Whisper invent closing
-    words such as "thank you" on short clips, so its other words are not trusted).
+    (``filler_regions``) finds the "um"/"uh" that the plain pass drops; only its filled pauses are merged
+    (the prompt makes Whisper invent closing words such as "thank you" on short clips, so its other words
+    are not trusted).
     Returns ``(words, language, language_probability)``.
     """
     if samples.size == 0 or float(np.max(np.abs(samples))) < DIGITAL_SILENCE_PEAK:

@@ -101,7 +101,7 @@ def compute_metrics(
     found.sort(key=lambda f: f.start_s)
     disfluent = fl.disfluencies(words)
     norms = [fl.normalise_word(w.text) for w in words]
-    content_words = [w for w, norm in zip(words, norms) if norm and not is_filled_pause(norm)]
+    content_words = [w for w, norm in zip(words, norms, strict=True) if norm and not is_filled_pause(norm)]
     speaking_time_s = (words[-1].end_s - words[0].start_s) if words else 0.0
     pauses = silent_pauses(words, track)
     pause_time_s = sum(p.duration_s for p in pauses)

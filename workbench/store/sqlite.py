@@ -268,7 +268,8 @@ class SessionStore(MediaMixin):
             s = self.get(session_id)
             summaries.append(SessionSummary(
                 id=s.id, created_at=s.created_at, role=s.role, level=s.level, mode=s.mode,
-                turns=len(s.turns), answered=sum(t.answer_text is not None or t.answer_media is not None for t in s.turns),
+                turns=len(s.turns),
+                answered=sum(t.answer_text is not None or t.answer_media is not None for t in s.turns),
                 synthetic=s.synthetic,
             ))
         return summaries

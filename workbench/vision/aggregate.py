@@ -76,7 +76,7 @@ def summarise(frames: list[FrameResult], *, sampling_fps: float | None) -> dict[
     distribution = None
     if used:
         probabilities = np.array([[f.expressions[k] for k in EXPRESSION_LABELS] for f in used])
-        distribution = {k: _round(v) for k, v in zip(EXPRESSION_LABELS, probabilities.mean(axis=0))}
+        distribution = {k: _round(v) for k, v in zip(EXPRESSION_LABELS, probabilities.mean(axis=0), strict=True)}
     expressiveness = None
     if len(used) > 1:
         shapes = np.stack([f.expressive_blendshapes for f in used])

@@ -74,7 +74,8 @@ def write_video(path: str | Path, frames: Iterable[np.ndarray], *, fps: float = 
     time_base = Fraction(1, 1000)
     times = iter(times_s) if times_s is not None else None
     with av.open(str(path), mode="w") as container:
-        stream = container.add_stream(CODECS.get(path.suffix.lower(), "mpeg4"), rate=Fraction(fps).limit_denominator(1000))
+        codec = CODECS.get(path.suffix.lower(), "mpeg4")
+        stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1000))
         stream.width, stream.height = width // 2 * 2, height // 2 * 2
         stream.pix_fmt = "yuvj420p" if stream.codec_context.name == "mjpeg" else "yuv420p"
         if times is not None:

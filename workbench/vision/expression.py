@@ -8,6 +8,8 @@ the top/left, resized to 64x64 (bilinear), scaled to [-1, 1]. The model is the r
 """
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 
@@ -57,9 +59,9 @@ def face_input(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
 class ExpressionClassifier:
     """Runs the registry's fer TFLite interpreter on one face at a time (tensors reused)."""
 
-    def __init__(self, model) -> None:
+    def __init__(self, model: Any) -> None:  # the registry's models.loaders.ExpressionModel
         self.interpreter = model.interpreter
-        self.labels = tuple(getattr(model, "labels", EXPRESSION_LABELS))
+        self.labels = tuple(model.labels)
         self._input_index = self.interpreter.get_input_details()[0]["index"]
         self._output_index = self.interpreter.get_output_details()[0]["index"]
 
@@ -71,4 +73,4 @@ class ExpressionClassifier:
         self.interpreter.set_tensor(self._input_index, tensor)
         self.interpreter.invoke()
         scores = self.interpreter.get_tensor(self._output_index)[0]
-        return {label: float(score) for label, score in zip(self.labels, scores)}
+        return {label: float(score) for label, score in zip(self.labels, scores, strict=True)}

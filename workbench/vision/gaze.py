@@ -41,7 +41,7 @@ class Gaze:
 def _iris_yaw_deg(points_px: np.ndarray) -> float:
     """Mean horizontal eye rotation of both eyes from iris offsets, degrees (> 0 image right)."""
     angles = []
-    for (a, b), iris in zip(EYE_CORNERS, IRIS_CENTRES):
+    for (a, b), iris in zip(EYE_CORNERS, IRIS_CENTRES, strict=True):
         corner_a, corner_b = points_px[a, :2], points_px[b, :2]
         left, right = (corner_a, corner_b) if corner_a[0] <= corner_b[0] else (corner_b, corner_a)
         axis = right - left

@@ -10,8 +10,9 @@ import numpy as np
 
 MIN_FACE_HEIGHT_PX = 48  # ours, from fer: its detector ignores faces under 50 px; the CNN sees 64 px
 MIN_FACE_BRIGHTNESS = 50.0  # ours: mean grey (0-255) of the face box; below it landmarks and fer degrade
-MIN_FACE_SHARPNESS = 0.005  # ours, calibrated: sharp astronaut face 0.08, Gaussian blur sigma 1.5 px 0.005, 2.5 px 0.003
-# (sharpness = variance of the Laplacian (Pech-Pacheco et al. 2000) / variance of the grey levels, so light does not matter)
+# ours, calibrated: sharp astronaut face 0.08, Gaussian blur sigma 1.5 px 0.005, 2.5 px 0.003 (sharpness =
+# variance of the Laplacian (Pech-Pacheco et al. 2000) / variance of the grey levels, so light does not matter)
+MIN_FACE_SHARPNESS = 0.005
 MIN_DETECTION_CONFIDENCE = 0.7  # ours: BlazeFace score; mediapipe's own acceptance threshold is 0.5
 MAX_ABS_YAW_DEG = 45.0  # ours: beyond it the frontal landmark model and fer are unreliable
 SHARPNESS_FACE_SIZE_PX = 128  # face box resized to this before the Laplacian, so scores compare
