@@ -8,6 +8,7 @@ import pytest
 from workbench.cli import main
 from workbench.errors import InputError
 from workbench.evaluation.llm import MEASURES, load_dataset
+from workbench.evaluation.prompt_sets import validity_items
 
 PROMPT = {"id": "conflict", "role": "software engineer", "level": "mid", "type": "behavioural",
           "question": "Tell me about a time you disagreed with a colleague about a design.",
@@ -61,7 +62,8 @@ def test_bad_prompt_files_are_refused_clearly(tmp_path, content, message):
 
 def test_default_prompts_are_the_validity_set_and_data_flags_fit_the_task(capsys):
     dataset = load_dataset(limit=3)
-    assert [i.id for i in dataset.items] == ["beh-01", "beh-02", "beh-03"]
+    validity, _ = validity_items()
+    assert [i.id for i in dataset.items] == [item["id"] for item in validity[:3]]
     assert all(i.payload["role"] and i.payload["answer"] for i in dataset.items)
     with pytest.raises(InputError, match="--audio is for the stt task"):
         load_dataset(audio="/tmp")

@@ -40,6 +40,7 @@ class ChatLLM(Protocol):
         seed: int = 0,
         stop: Sequence[str] = (),
         json_schema: dict | None = None,
+        cache_prompt: bool = True,  # reuse the previous prompt's cache; False: bit-identical temperature-0 replies
     ) -> ChatResult: ...
 
     def stream(
@@ -178,7 +179,8 @@ class TransformersChat:
         prompt_len = inputs["input_ids"].shape[1]
         return output[0][prompt_len:], prompt_len
 
-    def chat(self, messages, *, max_tokens=DEFAULT_MAX_TOKENS, temperature=0.0, seed=0, stop=(), json_schema=None):
+    def chat(self, messages, *, max_tokens=DEFAULT_MAX_TOKENS, temperature=0.0, seed=0, stop=(), json_schema=None,
+             cache_prompt=True):  # noqa: ARG002 - no prompt cache here: every reply is computed afresh
         tokens, prompt_len = self._generate(messages, max_tokens, temperature, seed)
         text = self._tokenizer.decode(tokens, skip_special_tokens=True)
         for marker in stop:

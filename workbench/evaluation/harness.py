@@ -12,7 +12,6 @@ a model crashes is recorded as a failure of that item (``item_failure_share``), 
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import threading
 import time
@@ -28,8 +27,7 @@ from workbench.evaluation.core import Dataset, ItemResult, Measure
 from workbench.evaluation.intervals import (BOOTSTRAP_RESAMPLES, CONFIDENCE, PERMUTATIONS, bootstrap_interval,
                                             paired_difference, rng_for, statistic)
 
-TASK_MODULES = {"stt": "workbench.evaluation.stt", "llm": "workbench.evaluation.llm",
-                "embedding": "workbench.evaluation.embedding"}
+TASK_MODULES = ("stt", "llm", "embedding")  # the tasks, each a module of workbench.evaluation
 MEMORY_SAMPLE_S = 0.05  # ours: resident memory is sampled every 50 ms while a model runs
 SIGNIFICANCE = 0.05  # the usual two-sided level; a pair's "better" is named only below it
 FAILURE = "item_failure_share"  # share of items on which the model crashed
@@ -37,9 +35,16 @@ FAILURE = "item_failure_share"  # share of items on which the model crashed
 
 def task_module(task: str) -> Any:
     """The module of one task (``stt``, ``llm``, ``embedding``)."""
-    if task not in TASK_MODULES:
+    # imported on first use: each task pulls in its own models' libraries
+    if task == "stt":
+        from workbench.evaluation import stt as module
+    elif task == "llm":
+        from workbench.evaluation import llm as module
+    elif task == "embedding":
+        from workbench.evaluation import embedding as module
+    else:
         raise InputError(f"unknown task {task!r}; use one of: {', '.join(TASK_MODULES)}")
-    return importlib.import_module(TASK_MODULES[task])
+    return module
 
 
 def parse_model_ids(models: str | list[str]) -> list[str]:

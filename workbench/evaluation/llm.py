@@ -22,6 +22,7 @@ from typing import Any
 from workbench.errors import InputError
 from workbench.evaluation.core import HIGHER, LOWER, Dataset, Item, ItemResult, Measure
 from workbench.evaluation.prompt_sets import VALIDITY_SET, read_jsonl, validity_items
+from workbench.llm import ChatLLM
 
 MODEL_TASK = "llm"
 DEFAULT_LEVEL = "mid"  # ours: the validity set has no level; mid is the bank's middle level
@@ -111,9 +112,9 @@ class Call:
 class RecordingLLM:
     """Forwards ``chat`` to a loaded model and records each call's wall time, tokens and reply."""
 
-    def __init__(self, llm: Any) -> None:
+    def __init__(self, llm: ChatLLM) -> None:
         self._llm = llm
-        self.model_id = getattr(llm, "model_id", "")
+        self.model_id = llm.model_id
         self.calls: list[Call] = []
         self.purpose = ""
 

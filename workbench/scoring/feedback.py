@@ -9,7 +9,6 @@ When the model's reply is unusable, rule-based feedback from the components is r
 """
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import statistics
@@ -118,13 +117,11 @@ def llm_feedback(question: str, answer: str, components: dict[str, dict], *, rol
 
     llm = registry.load(LLM_MODEL_ID)
     messages = build_messages(question, answer, role)
-    extra = {}
-    if "cache_prompt" in inspect.signature(llm.chat).parameters:
-        extra["cache_prompt"] = False  # a reused prompt cache breaks bit-identical temperature-0 replies
     replies, ratings = [], []
     for i in range(max(1, repeats)):
         result = llm.chat(messages, max_tokens=FEEDBACK_MAX_TOKENS, temperature=temperature,
-                          seed=seed + i, json_schema=SCHEMA, **extra)
+                          seed=seed + i, json_schema=SCHEMA,
+                          cache_prompt=False)  # a reused prompt cache breaks bit-identical replies
         parsed = _validate(result.text, answer)
         replies.append(parsed)
         if parsed and parsed["llm_rating_1_to_5"] is not None:

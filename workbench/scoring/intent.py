@@ -160,9 +160,8 @@ def derive_intent(question: str, *, model_id: str = INTENT_MODEL_ID, seed: int =
     llm = registry.load(model_id)
     messages = [{"role": "system", "content": SYSTEM_PROMPT},
                 {"role": "user", "content": f"Question: {' '.join(question.split())}"}]
-    kwargs = {"cache_prompt": False} if hasattr(llm, "_server") else {}
     reply = llm.chat(messages, max_tokens=INTENT_MAX_TOKENS, temperature=0.0, seed=seed,
-                     json_schema=INTENT_SCHEMA, **kwargs)
+                     json_schema=INTENT_SCHEMA, cache_prompt=False)
     return parse_intent_reply(reply.text, model_id, model_sha256(model_id))
 
 

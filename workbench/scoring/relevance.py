@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from workbench.scoring.intent import Intent
 from workbench.scoring.nlp import parse_short
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
 
@@ -86,7 +87,7 @@ def _other_question_margin(prepared: PreparedAnswer, units: np.ndarray) -> float
     return float(_question_closeness(prepared.answer_vec, units, others).max()) - own
 
 
-def closeness(prepared: PreparedAnswer, intent=None) -> dict:
+def closeness(prepared: PreparedAnswer, intent: Intent | None = None) -> dict:
     """The raw cosines: ``question_cos``, ``best_sentence_cos``, ``question_words_share``, ``question_part``;
     ``concept_cos``, ``reference_cos``, ``competency_cos``, ``intent_part`` (None where the intent lacks
     that part); ``raw`` = max(question_part, intent_part); ``per_sentence`` best cosine to any target."""
@@ -103,12 +104,12 @@ def closeness(prepared: PreparedAnswer, intent=None) -> dict:
     if len(prepared.concept_vecs):
         parts["concepts"] = float(np.mean((prepared.concept_vecs @ units.T).max(axis=1)))
         targets.append(prepared.concept_vecs)
-    references = tuple(getattr(intent, "references", None) or ())
+    references = tuple(intent.references) if intent else ()
     if references:
         ref_vecs = _text_vectors(references)
         parts["reference"] = float(max((ref_vecs @ prepared.answer_vec).max(), (ref_vecs @ units.T).max()))
         targets.append(ref_vecs)
-    competency = getattr(intent, "competency", None)
+    competency = intent.competency if intent else None
     if competency:
         comp_vec = _text_vectors((competency,))
         parts["competency"] = float(max((comp_vec @ prepared.answer_vec).max(), (comp_vec @ units.T).max()))
@@ -141,11 +142,11 @@ def relevance_from(raw: float, focus_share: float, other_margin: float, work_cos
     return score, bool((raw < off_raw and work_cos < work_min) or other_margin > other_margin_max)
 
 
-def score_relevance(prepared: PreparedAnswer, intent=None) -> dict:
+def score_relevance(prepared: PreparedAnswer, intent: Intent | None = None) -> dict:
     """Relevance 0-100 against the question and its ``intent`` (a ``workbench.scoring.intent.Intent``;
     None compares with the question alone). ``details``: the cosines of ``closeness``, ``raw_cos``,
     ``focus_share``, ``off_topic`` (far from both question and intent) and the intent's ``source``."""
-    source = getattr(intent, "source", "question_only")
+    source = intent.source if intent else "question_only"
     if prepared.word_count == 0:
         return component(0.0, reasons=["no words to compare with the question"],
                          details={"off_topic": False, "intent_source": source})

@@ -14,7 +14,6 @@ the local LLM with ``workbench.scoring.intent`` and loaded into a temporary inte
 """
 from __future__ import annotations
 
-import inspect
 import json
 import statistics
 import sys
@@ -54,13 +53,6 @@ def seeded_intent_cache(path: Path | None = None):
     return cache
 
 
-def _bank_concepts(question: str) -> list[str] | None:
-    from workbench.scoring.intent import bank_intent
-
-    intent = bank_intent(question)
-    return intent.concepts if intent else None
-
-
 def _summary(result) -> dict[str, Any]:
     rel = result.components.get("relevance", {})
     return {"overall": result.overall, "uncertainty": result.uncertainty, "band": result.band,
@@ -71,31 +63,22 @@ def _summary(result) -> dict[str, Any]:
             "intent_source": result.details.get("intent_source")}
 
 
-def _takes_intent_cache() -> bool:
-    from workbench.scoring.api import score_answer
-
-    return "intent_cache" in inspect.signature(score_answer).parameters
-
-
 def score_items(items: list[dict], *, intent_cache=None) -> list[dict[str, Any]]:
     """Every answer (and alternate) of ``items`` scored without LLM feedback.
 
     Returns one row per item: ``{id, kind, split, scores: {label: summary}, alternates: [summary]}``.
-    Works with any ``score_answer`` (the "before" figure was taken with the scorer before issue 14,
-    which took no intent: bank questions then get the bank's concepts, as a stored session gives them).
+    Intents come from ``intent_cache`` (default: the seeded cache of derived intents committed with the set).
     """
     from workbench.scoring.api import score_answer
 
-    takes_cache = _takes_intent_cache()
-    extra = {"intent_cache": intent_cache if intent_cache is not None else seeded_intent_cache()} \
-        if takes_cache else {}
+    cache = intent_cache if intent_cache is not None else seeded_intent_cache()
     rows = []
     for item in items:
-        concepts = item["concepts"] if item["concepts"] else (None if takes_cache else
-                                                               _bank_concepts(item["question"]))
+        concepts = item["concepts"] or None
 
         def run(text, concepts=concepts, item=item):
-            return _summary(score_answer(item["question"], text, concepts=concepts, llm_feedback=False, **extra))
+            return _summary(score_answer(item["question"], text, concepts=concepts, llm_feedback=False,
+                                         intent_cache=cache))
 
         rows.append({"id": item["id"], "kind": item["kind"], "split": item["split"], "question": item["question"],
                      "injected_twin": item.get("injected_twin", "weak"),
@@ -203,10 +186,10 @@ def fairness_figures(cases: list[dict], *, intent_cache=None) -> dict[str, Any]:
     """Per template the max-min spread of overall scores across variants, and whether all are within tolerance."""
     from workbench.scoring.api import score_answer
 
-    extra = {"intent_cache": intent_cache} if intent_cache is not None and _takes_intent_cache() else {}
     per_template = {}
     for case in cases:
-        values = [score_answer(case["question"], a, concepts=case["concepts"], llm_feedback=False, **extra).overall
+        values = [score_answer(case["question"], a, concepts=case["concepts"], llm_feedback=False,
+                              intent_cache=intent_cache).overall
                   for a in case["answers"]]
         per_template[case["id"]] = {"spread_points": round(max(values) - min(values), 2),
                                     "scores": dict(zip(case["variants"], values, strict=True))}
