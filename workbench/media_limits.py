@@ -10,6 +10,9 @@ SAMPLE_RATE_HZ = 16_000  # Whisper's input rate (openai/whisper audio.py); every
 # about 400 MB, so 1 GiB leaves room for other encoders (ours). The store refuses the same size.
 MAX_MEDIA_BYTES = 1024**3  # ours: 1 GiB
 MAX_MEDIA_DURATION_S = 2 * 3600.0  # ours: a whole practice session recorded in one file
+# A recording made in the browser is held in the kernel's memory while it streams in, so it has its own,
+# lower cap (ours): 20 min of webm video at ~1.3 Mbit/s fits; beyond, the recorder stops and says so.
+MAX_LIVE_RECORDING_BYTES = 200 * 1024**2
 MIN_MEDIA_DURATION_S = 0.1  # ours: shorter than one syllable (about 0.2 s) cannot hold an answer
 MAX_IMAGE_BYTES = 50 * 1024**2  # ours: 50 MiB; a 24 MP photo as PNG is about 40 MB
 MAX_FRAME_WIDTH_PX = 4096  # ours: covers 4K UHD (3840x2160); larger frames only cost memory

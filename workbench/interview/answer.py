@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from workbench.errors import InputError
 from workbench.injection import is_injection
 from workbench.media_limits import MAX_MEDIA_BYTES
+from workbench.privacy.inputs import MAX_ANSWER_CHARS
 from workbench.session import Turn
 from workbench.speech.lexicon import text_fillers
 from workbench.speech.rates import words_per_minute
 
-MAX_ANSWER_CHARS = 20_000  # ours: ~3,000 words, far beyond any spoken answer; kept, but flagged
 SUFFIX_PATTERN = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 

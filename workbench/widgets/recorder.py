@@ -25,10 +25,10 @@ import anywidget
 import traitlets
 
 from workbench.errors import InputError
+from workbench.media_limits import MAX_LIVE_RECORDING_BYTES
 
 DEFAULT_MAX_DURATION_S = 180.0  # ours: 3 minutes is a long spoken interview answer
 MAX_DURATION_LIMIT_S = 20 * 60.0  # ours: the recorder refuses a maximum above 20 minutes
-MAX_RECORDING_BYTES = 200 * 1024 * 1024  # ours: 20 min of webm video at ~1.3 Mbit/s fits; beyond is refused
 
 # MediaRecorder MIME type (without codecs) -> file suffix the decoders recognise.
 SUFFIX_BY_MIME = {
@@ -133,9 +133,9 @@ class Recorder(anywidget.AnyWidget):
         data = self.value
         if not data:
             raise InputError("the recording is empty: check the microphone, or type your answer")
-        if len(data) > MAX_RECORDING_BYTES:
+        if len(data) > MAX_LIVE_RECORDING_BYTES:
             raise InputError(
-                f"the recording is {len(data) / 1e6:.0f} MB, above the {MAX_RECORDING_BYTES / 1e6:.0f} MB limit: "
+                f"the recording is {len(data) / 1e6:.0f} MB, above the {MAX_LIVE_RECORDING_BYTES / 1e6:.0f} MB limit: "
                 "record a shorter answer"
             )
         return Recording(
@@ -151,12 +151,12 @@ class Recorder(anywidget.AnyWidget):
         if kind == "start":
             self._chunks, self._chunk_bytes, self._streamed = {}, 0, None
         elif kind == "chunk" and buffers:
-            if self._chunk_bytes > MAX_RECORDING_BYTES:
+            if self._chunk_bytes > MAX_LIVE_RECORDING_BYTES:
                 return  # already refused; the browser was told to stop
             data = _bytes_from_json(buffers[0])
             self._chunks[int(content.get("seq", len(self._chunks)))] = data
             self._chunk_bytes += len(data)
-            if self._chunk_bytes > MAX_RECORDING_BYTES:
+            if self._chunk_bytes > MAX_LIVE_RECORDING_BYTES:
                 self.stop()
         elif kind == "done":
             self._finish_stream(content)
@@ -176,9 +176,9 @@ class Recorder(anywidget.AnyWidget):
             self._streamed = None
             self.error = f"{len(missing)} of {expected} pieces of the recording did not arrive: please record again"
             return
-        if size > MAX_RECORDING_BYTES:
+        if size > MAX_LIVE_RECORDING_BYTES:
             self._streamed = None
-            self.error = (f"the recording passed the {MAX_RECORDING_BYTES / 1e6:.0f} MB limit and was stopped: "
+            self.error = (f"the recording passed the {MAX_LIVE_RECORDING_BYTES / 1e6:.0f} MB limit and was stopped: "
                           "record a shorter answer")
             return
         self._streamed = Recording(data=data, mime_type=mime_type, duration_s=self.duration_s,
