@@ -18,7 +18,7 @@ from workbench.config import DEFAULT_SEED
 
 LLM_MODEL_ID = "qwen2.5-1.5b-instruct-q4"  # the default local LLM (registry id)
 FEEDBACK_MAX_TOKENS = 220  # ours: two short strengths and two improvements fit comfortably
-MAX_ANSWER_CHARS = 2_400  # ours: about 400 words; keeps the prompt inside the context and fast
+PROMPT_MAX_ANSWER_CHARS = 2_400  # ours: about 400 words; keeps the prompt inside the context and fast
 MIN_QUOTE_CHARS = 8  # ours: shorter quotes are not evidence
 OPEN, CLOSE = "<<<ANSWER", "ANSWER>>>"
 SCHEMA: dict[str, Any] = {
@@ -58,7 +58,7 @@ def quote_occurs(quote: str, answer: str) -> bool:
 def build_messages(question: str, answer: str, role: str | None = None) -> list[dict[str, str]]:
     """The chat messages: the answer fenced by delimiters it cannot forge."""
     safe = answer.replace(OPEN, " ").replace(CLOSE, " ").replace("<<<", " ").replace(">>>", " ")
-    safe = safe[:MAX_ANSWER_CHARS]
+    safe = safe[:PROMPT_MAX_ANSWER_CHARS]
     context = f"Role: {role}\n" if role else ""
     user = f"{context}Question: {question}\n{OPEN}\n{safe}\n{CLOSE}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
