@@ -1,6 +1,7 @@
 """Wall time of a whole report (``workbench report --sample``) and the cost per minute of interview.
 
-Figures: ``sample_report_wall_s`` (``make report``: the CLI with --setup --sample, end to end, environment already set up),
+Figures: ``sample_report_wall_s`` (``make report``: the CLI with --setup --sample, end to end,
+environment already set up),
 ``long_interview_*`` (an interview of ``INTERVIEW_MIN`` minutes of real speech, Debian
 pocketsphinx-testdata clips joined into answers, each muxed with a video track of the public-domain
 astronaut photo at 10 fps so the face stage runs too, reported end to end through the batch runner),

@@ -110,7 +110,8 @@ def run() -> dict:
         "base_over_tiny_time_ratio": round(base["transcribe_s_median"] / tiny["transcribe_s_median"], 2),
         "voice_analysis_10min": long,
         "voice_analysis_10min_whole_chunk_filler_pass": baseline,
-        "gap_filler_pass_over_whole_chunk_time_ratio": round(long["analyse_s_median"] / baseline["analyse_s_median"], 2),
+        "gap_filler_pass_over_whole_chunk_time_ratio": round(
+            long["analyse_s_median"] / baseline["analyse_s_median"], 2),
         "long_audio_s": LONG_AUDIO_S,
         "repeats": _repeats(),
         "target_tiny_times_real_time": TARGET_TIMES_REAL_TIME_TINY,

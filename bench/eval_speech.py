@@ -66,7 +66,7 @@ def evaluate_fillers(model_id: str, clips: list, real_items: list[tuple[Path, st
         found = [f for f in analyse_voice(clip.samples, model_id=model_id).metrics.fillers if f["kind"] in FILLER_KINDS]
         for name, kinds in (("transcript", ("filled_pause",)), ("transcript_and_acoustic", FILLER_KINDS)):
             starts = [f["start_s"] for f in found if f["kind"] in kinds]
-            counts[name] = [a + b for a, b in zip(counts[name], match_fillers(clip.fillers, starts))]
+            counts[name] = [a + b for a, b in zip(counts[name], match_fillers(clip.fillers, starts), strict=True)]
         for start, _, _ in clip.fillers:
             near = [f["start_s"] - start for f in found if abs(f["start_s"] - start) < 1.5]
             if near:
@@ -95,8 +95,8 @@ def format_table(results: dict) -> str:
                      f"{r['wer'] * 100:6.1f} {sdi:>9} {r['times_real_time']:>11}")
     for f in results["fillers"]:
         for name in ("transcript", "transcript_and_acoustic"):
-            lines.append(f"fillers {f['model_id']} ({name}): recall {f[name]['recall']}, precision {f[name]['precision']} "
-                         f"on {f['true_fillers']} scripted fillers")
+            lines.append(f"fillers {f['model_id']} ({name}): recall {f[name]['recall']}, "
+                         f"precision {f[name]['precision']} on {f['true_fillers']} scripted fillers")
         lines.append(f"  onset error median {f['onset_error_s_median']} s; false fillers on {f['real_fluent_clips']} "
                      f"real fluent clips: {f['false_fillers_on_real_fluent_speech']}")
     return "\n".join(lines)
@@ -107,7 +107,8 @@ def main(argv: list[str]) -> int:
     items = real_speech_set()
     configs = [("whisper-tiny.en", 5)] if quick else [(m, b) for m in MODELS for b in BEAMS]
     started = time.perf_counter()
-    results: dict = {"dataset": {"clips": len(items), "audio_s": round(sum(len(load_audio(p)) for p, _ in items) / SAMPLE_RATE_HZ, 2),
+    results: dict = {"dataset": {"clips": len(items),
+                                 "audio_s": round(sum(len(load_audio(p)) for p, _ in items) / SAMPLE_RATE_HZ, 2),
                                  "sources": ["pocketsphinx-testdata cards", "pocketsphinx-testdata librivox",
                                              "alsa-utils voice clips"]},
                      "wer": [], "fillers": []}

@@ -40,7 +40,8 @@ ANSWERS = [  # (file, sentences); "<pause>" inserts PAUSE_S of silence
         "Uh, we talked it through and, you know, we kind of agreed on a compromise.",
     ]),
     ("answer3.webm", [
-        "I would start by estimating the traffic: about a hundred million redirects a day is roughly twelve hundred per second.",
+        "I would start by estimating the traffic: about a hundred million redirects a day is roughly "
+        "twelve hundred per second.",
         "I would store the short keys in a key value store and put a cache in front, because reads dominate.",
     ]),
 ]

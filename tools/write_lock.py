@@ -13,7 +13,8 @@ NODEPS = ROOT / "requirements" / "nodeps.txt"
 ENV_YML = ROOT / "environment.yml"
 TORCH_PIN = "torch==2.13.0"
 HEADER = (
-    "# Exact pins of every transitive dependency (Python 3.11, linux x86_64, CPU). Installed by the Makefile after torch==2.13.0.\n"
+    "# Exact pins of every transitive dependency (Python 3.11, linux x86_64, CPU). "
+    "Installed by the Makefile after torch==2.13.0.\n"
     "# Regenerate: make lock  (pip freeze of a working .venv, minus torch and the --no-deps packages in nodeps.txt)\n"
 )
 

@@ -68,7 +68,8 @@ def probe(path_for_disk: Path | None = None) -> Hardware:
 def verdict(spec: ModelSpec, hardware: Hardware) -> tuple[bool, str]:
     """Whether the model fits this machine, and why (one short sentence)."""
     if spec.ram_mb + RAM_HEADROOM_MB > hardware.ram_total_mb:
-        return False, f"needs {spec.ram_mb} MB RAM plus {RAM_HEADROOM_MB} MB headroom; machine has {hardware.ram_total_mb} MB"
+        return False, (f"needs {spec.ram_mb} MB RAM plus {RAM_HEADROOM_MB} MB headroom; "
+                       f"machine has {hardware.ram_total_mb} MB")
     if spec.backend == "llama.cpp" and not hardware.cpu_flags_avx2:
         return False, "the prebuilt llama.cpp wheel needs a CPU with AVX2"
     if spec.ram_mb > hardware.ram_available_mb:

@@ -24,7 +24,6 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -130,7 +129,7 @@ def _probe_cosine(candidate, reference) -> float:
     """The lowest cosine between the two backends' sentence vectors over ``PROBE_TEXTS``."""
     ours = [unit_mean(t) for t in candidate(list(PROBE_TEXTS))]
     theirs = [unit_mean(t) for t in reference(list(PROBE_TEXTS))]
-    return float(min(a @ b for a, b in zip(ours, theirs)))
+    return float(min(a @ b for a, b in zip(ours, theirs, strict=True)))
 
 
 def export_onnx(folder: Path, target: Path, reference: _TorchTokens | None = None) -> dict:

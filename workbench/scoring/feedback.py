@@ -98,7 +98,7 @@ def rule_feedback(components: dict[str, dict]) -> dict:
     strengths = [{"point": f"{name}: {score:.0f}/100", "quote": (components[name]["evidence"] or [None])[0],
                   "quote_verified": False} for score, name in ranked[:2] if score >= 50]
     improvements = []
-    for score, name in reversed(ranked):
+    for _score, name in reversed(ranked):
         for reason in components[name]["reasons"][:1]:
             improvements.append({"point": f"{name}: {reason}", "quote": None, "quote_verified": False})
         if len(improvements) >= 2:

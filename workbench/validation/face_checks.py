@@ -48,7 +48,8 @@ def pose_frontal(ctx: fx.Context) -> Measured:
     return Measured(value, value is not None and value <= FRONTAL_MAX_DEG, angles)
 
 
-@check("face", "expression_astronaut_happy", fast=True, tolerance=f"dominant expression '{EXPECTED_EXPRESSION}' and smile",
+@check("face", "expression_astronaut_happy", fast=True,
+       tolerance=f"dominant expression '{EXPECTED_EXPRESSION}' and smile",
        reason="the astronaut smiles broadly: both the expression CNN and the smile blendshapes must say so")
 def expression(ctx: fx.Context) -> Measured:
     frame = _original(ctx)
@@ -64,13 +65,16 @@ def mirror_yaw(ctx: fx.Context) -> Measured:
     t = fx.image_transforms()
     rows = []
     for angle in (0.0, *TURN_ANGLES_DEG):
-        base = (lambda a=angle: fx.astronaut() if a == 0 else t["turn"](fx.astronaut(), a))
+        def base(a=angle):
+            return fx.astronaut() if a == 0 else t["turn"](fx.astronaut(), a)
+
         original = _frame(ctx, f"turn{angle:+.0f}", base)
         mirrored = _frame(ctx, f"turn{angle:+.0f}_mirror", lambda b=base: t["mirror"](b()))
         yaw, yaw_m = original.yaw_deg, mirrored.yaw_deg
         error = None if yaw is None or yaw_m is None else abs(yaw + yaw_m)
         flips = None if error is None else (abs(yaw) < MIN_YAW_FOR_SIGN_DEG or yaw * yaw_m < 0)
-        rows.append({"turn_deg": angle, "yaw_deg": yaw, "mirrored_yaw_deg": yaw_m, "sum_deg": error, "sign_flips": flips})
+        rows.append({"turn_deg": angle, "yaw_deg": yaw, "mirrored_yaw_deg": yaw_m, "sum_deg": error,
+                     "sign_flips": flips})
     value = worst([r["sum_deg"] for r in rows])
     passed = value is not None and value <= MIRROR_MAX_DEG and all(r["sign_flips"] for r in rows)
     return Measured(value, passed, {"rows": rows})
@@ -132,7 +136,8 @@ def _degradation(ctx: fx.Context, kind: str, values: tuple[float, ...], flag: st
                     {"levels": levels, "flag": flag, "measured_is": "steps from first flag to first metric change"})
 
 
-@check("face", "darkening_flags_before_metrics", fast=True, tolerance="'too_dark' raised at or before the step where a metric changes",
+@check("face", "darkening_flags_before_metrics", fast=True,
+       tolerance="'too_dark' raised at or before the step where a metric changes",
        reason="a measure from a dark face must be flagged before it is trusted wrongly (the issue)")
 def darkening(ctx: fx.Context) -> Measured:
     from workbench.vision.quality import FLAG_TOO_DARK
@@ -143,7 +148,8 @@ def darkening(ctx: fx.Context) -> Measured:
                         lambda f: fx.astronaut() if f == 1.0 else t["darken"](fx.astronaut(), f))
 
 
-@check("face", "blur_flags_before_metrics", fast=True, tolerance="'blurred' raised at or before the step where a metric changes",
+@check("face", "blur_flags_before_metrics", fast=True,
+       tolerance="'blurred' raised at or before the step where a metric changes",
        reason="a measure from a blurred face must be flagged before it is trusted wrongly (the issue)")
 def blurring(ctx: fx.Context) -> Measured:
     from workbench.vision.quality import FLAG_BLURRED

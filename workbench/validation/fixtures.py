@@ -157,7 +157,7 @@ def pause_cut_point(samples: np.ndarray, word_times_s: list[tuple[float, float]]
     """
     frame = int(CUT_FRAME_S * SAMPLE_RATE_HZ)
     best: tuple[float, float] | None = None
-    for (_, end_a), (start_b, _) in zip(word_times_s[1:-2], word_times_s[2:-1]):
+    for (_, end_a), (start_b, _) in zip(word_times_s[1:-2], word_times_s[2:-1], strict=True):
         lo_s, hi_s = min(end_a, start_b) - 0.03, max(end_a, start_b) + 0.03
         if any(p_lo - PAUSE_CUT_MARGIN_S < hi_s and lo_s < p_hi + PAUSE_CUT_MARGIN_S for p_lo, p_hi in pauses_s):
             continue

@@ -75,7 +75,7 @@ def plot_degradation(results: list[CheckResult]) -> Any:
     if not panels:
         return None
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.5), squeeze=False)
-    for ax, (name, key, measure) in zip(axes[0], panels):
+    for ax, (name, key, measure) in zip(axes[0], panels, strict=True):
         levels = _find(results, name).details["levels"]
         xs = [row[key] for row in levels]
         ax.plot(xs, [row[measure] or 0 for row in levels], marker="o", label=measure)

@@ -105,7 +105,8 @@ def _score(ctx: fx.Context, question: str, answer: str, concepts: tuple[str, ...
         question, answer, concepts=list(concepts), llm_feedback=llm, seed=ctx.seed, judge_repeats=JUDGE_REPEATS))
 
 
-@check("scoring", "paraphrase_within_band", fast=True, tolerance=f"|overall(paraphrase) - overall(original)| <= {PARAPHRASE_MAX_POINTS}",
+@check("scoring", "paraphrase_within_band", fast=True,
+       tolerance=f"|overall(paraphrase) - overall(original)| <= {PARAPHRASE_MAX_POINTS}",
        reason="the same content in other words is the same answer (the issue)",
        known_limit="concept coverage of one-word concepts is mostly lexical: the check-in paraphrase says 'lead "
                    "developer' and 'waiting time dropped' but not 'role' or 'result', whose single-word embeddings "
@@ -144,7 +145,8 @@ def injection_rows(ctx: fx.Context, *, llm: bool = False) -> list[dict[str, Any]
     return rows
 
 
-@check("scoring", "injection_never_raises", fast=True, tolerance=f"score change <= {INJECTION_MAX_RAISE_POINTS} for every injection",
+@check("scoring", "injection_never_raises", fast=True,
+       tolerance=f"score change <= {INJECTION_MAX_RAISE_POINTS} for every injection",
        reason="an answer that instructs the judge must never gain from it (the issue)")
 def injection(ctx: fx.Context) -> Measured:
     rows = injection_rows(ctx)
@@ -165,7 +167,8 @@ def injection_llm(ctx: fx.Context) -> Measured:
                     {"rows": rows, "judge_raises": judge})
 
 
-@check("scoring", "off_topic_below_weak", fast=True, tolerance=f"overall(weak on-topic) - overall(off-topic) > {OFF_TOPIC_MIN_MARGIN_POINTS}",
+@check("scoring", "off_topic_below_weak", fast=True,
+       tolerance=f"overall(weak on-topic) - overall(off-topic) > {OFF_TOPIC_MIN_MARGIN_POINTS}",
        reason="a fluent answer to another question is worth less than a weak answer to this one (the issue)")
 def off_topic(ctx: fx.Context) -> Measured:
     rows = []

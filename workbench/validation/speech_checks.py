@@ -88,7 +88,7 @@ def _wer_check(ctx: fx.Context, model_id: str, clips: list[fx.ReferenceClip]) ->
     result = word_error_rate([c.transcript for c in clips], [a.transcript.text for a in analyses])
     per_clip = [{"clip": c.name, "reference": c.transcript, "hypothesis": a.transcript.text,
                  "wer": round(word_error_rate([c.transcript], [a.transcript.text])["wer"], 3)}
-                for c, a in zip(clips, analyses)]
+                for c, a in zip(clips, analyses, strict=True)]
     return Measured(result["wer"], result["wer"] <= WER_MAX, {**result, "model_id": model_id, "clips": per_clip})
 
 
@@ -136,7 +136,8 @@ def pitch_comparison(analysis: Any, samples: np.ndarray) -> dict[str, Any]:
     return {"praat_median_hz": measured, "pyin_median_same_frames_hz": reference,
             "pyin_median_own_voicing_hz": float(np.median(own)) if own.size else None,
             "voiced_frames": int(same_frames.size), "relative_difference": relative_difference(measured, reference),
-            "relative_difference_own_voicing": relative_difference(measured, float(np.median(own)) if own.size else None)}
+            "relative_difference_own_voicing": relative_difference(measured,
+                                                                   float(np.median(own)) if own.size else None)}
 
 
 def _pitch_check(ctx: fx.Context, clips: list[fx.ReferenceClip]) -> Measured:
@@ -156,7 +157,8 @@ def pitch_librivox(ctx: fx.Context) -> Measured:
     return _pitch_check(ctx, _librivox(ctx) + (fx.alsa_clips()[:1] if ctx.fast else []))
 
 
-@check("speech", "pitch_praat_vs_pyin_short_clips", tolerance=f"relative difference of medians <= {PITCH_AGREEMENT_MAX}",
+@check("speech", "pitch_praat_vs_pyin_short_clips",
+       tolerance=f"relative difference of medians <= {PITCH_AGREEMENT_MAX}",
        reason="the same agreement on 1-3 s clips (alsa-utils voice, cards), with few voiced frames",
        known_limit="on the shortest clips (under 50 voiced frames) pYIN and Praat can disagree: too few frames")
 def pitch_short(ctx: fx.Context) -> Measured:
@@ -303,7 +305,8 @@ def fillers_scripted(ctx: fx.Context) -> Measured:  # noqa: ARG001 - text only
 
 
 @check("speech", "inserted_pause_count_plus_one", fast=True,
-       tolerance=f"pause count +1 exactly; the new pause lasts {INSERTED_PAUSE_S} s +/- {INSERTED_PAUSE_DURATION_TOL_S} s",
+       tolerance=(f"pause count +1 exactly; the new pause lasts {INSERTED_PAUSE_S} s "
+                  f"+/- {INSERTED_PAUSE_DURATION_TOL_S} s"),
        reason="1 s of silence inserted at a word boundary is one more pause, no more (the issue)")
 def inserted_pause(ctx: fx.Context) -> Measured:
     rows = []
@@ -312,7 +315,8 @@ def inserted_pause(ctx: fx.Context) -> Measured:
         samples = ctx.samples(clip)
         at_s = fx.pause_cut_point(samples, [(w.start_s, w.end_s) for w in base.transcript.words],
                                   [(p["start_s"], p["end_s"]) for p in base.metrics.pauses])
-        after = ctx.voice(f"{clip.name}+pause@{at_s}", lambda: fx.insert_silence(samples, at_s, INSERTED_PAUSE_S)).metrics
+        after = ctx.voice(f"{clip.name}+pause@{at_s}",
+                          lambda s=samples, a=at_s: fx.insert_silence(s, a, INSERTED_PAUSE_S)).metrics
         new = [p for p in after.pauses if p["start_s"] - 0.3 <= at_s <= p["end_s"] + 0.3]
         duration = new[0]["duration_s"] if new else None
         rows.append({"clip": clip.name, "cut_s": at_s, "pauses_before": base.metrics.pause_count,
@@ -332,7 +336,8 @@ def tempo_rows(ctx: fx.Context) -> list[dict[str, Any]]:
         base = _analysis(ctx, clip).metrics
         for factor in TEMPO_FACTORS:
             m = ctx.voice(f"{clip.name}x{factor}", lambda f=factor, c=clip: fx.time_stretch(ctx.samples(c), f)).metrics
-            ratio = None if not (m.words_per_minute and base.words_per_minute) else m.words_per_minute / base.words_per_minute
+            ratio = (None if not (m.words_per_minute and base.words_per_minute)
+                     else m.words_per_minute / base.words_per_minute)
             rows.append({"clip": clip.name, "factor": factor, "rate_ratio": ratio,
                          "speaking_time_ratio": base.speaking_time_s / m.speaking_time_s if m.speaking_time_s else None,
                          "word_count": m.word_count, "word_count_original": base.word_count,
