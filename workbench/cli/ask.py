@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--role", required=True, help="e.g. 'software engineer', nurse, teacher")
     parser.add_argument("--level", required=True, choices=["junior", "mid", "senior"])
     parser.add_argument("--type", dest="qtype", default="behavioural", choices=list(TYPES))
-    parser.add_argument("--jd", type=Path, metavar="FILE", help="a job description or CV (text) to tailor the question to")
+    parser.add_argument("--jd", type=Path, metavar="FILE",
+                        help="a job description or CV (text) to tailor the question to")
     parser.add_argument("--after", metavar="ANSWER", help="the candidate's answer: ask a follow-up probing it")
     parser.add_argument("--question", default="", help="with --after: the question that answer responds to")
     parser.add_argument("--model", default=None, help="LLM id (default: the catalogue's default); 'none' = bank only")

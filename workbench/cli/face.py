@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("path", metavar="VIDEO_OR_IMAGE", help="webm/mp4/avi/... video or a jpg/png photo")
     parser.add_argument("--fps", type=float, default=10.0, help="frames analysed per second of video (default 10)")
     parser.add_argument("--frames", action="store_true", help="include the per-frame series in the output")
-    parser.add_argument("--thumbnails", metavar="DIR", help="write annotated JPEG thumbnails to DIR (opt-in: they show the face)")
+    parser.add_argument("--thumbnails", metavar="DIR",
+                        help="write annotated JPEG thumbnails to DIR (opt-in: they show the face)")
     add_json_flag(parser)
     parser.set_defaults(handler=_run, format_text=format_text)
 
@@ -46,12 +47,14 @@ def format_text(result: dict[str, Any]) -> str:
     lines += [
         f"  face visible        {_fmt(s['face_visible_ratio'])}",
         f"  eye contact         {_fmt(s['eye_contact_ratio'])}",
-        f"  yaw / pitch / roll  {_fmt(s['yaw_mean_deg'])} / {_fmt(s['pitch_mean_deg'])} / {_fmt(s['roll_mean_deg'])} deg"
+        f"  yaw / pitch / roll  {_fmt(s['yaw_mean_deg'])} / {_fmt(s['pitch_mean_deg'])} / "
+        f"{_fmt(s['roll_mean_deg'])} deg"
         f" (sd yaw {_fmt(s['yaw_sd_deg'])})",
     ]
     if result["kind"] == "video":
         lines += [
-            f"  looking away        {_fmt(s['looking_away_events'])} events, longest {_fmt(s['looking_away_longest_s'], ' s')}",
+            f"  looking away        {_fmt(s['looking_away_events'])} events, "
+            f"longest {_fmt(s['looking_away_longest_s'], ' s')}",
             f"  blinks              {_fmt(s['blinks_per_min'])} per min",
             f"  expressiveness      {_fmt(s['expressiveness'])}",
         ]

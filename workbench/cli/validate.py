@@ -47,7 +47,8 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
 
 
 def _format(result: dict[str, Any]) -> str:
-    lines = [f"{r['status']:<12} {r['area']}.{r['name']}: {r['measured']} ({r['tolerance']})" for r in result["results"]]
+    lines = [f"{r['status']:<12} {r['area']}.{r['name']}: {r['measured']} ({r['tolerance']})"
+             for r in result["results"]]
     lines.append(f"{result['pass']} passed, {result['fail']} failed, {result['known_limit']} known limits "
                  f"in {result['duration_s']} s")
     lines.append(f"report: {result['html']}")

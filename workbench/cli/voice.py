@@ -19,7 +19,8 @@ TEXT_MEASURES = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("voice", help="transcript + voice measures (rate, pauses, fillers, pitch, loudness)")
     parser.add_argument("audio", metavar="AUDIO", help="recording to analyse (any container FFmpeg reads)")
-    parser.add_argument("--model", metavar="ID", default=None, help="speech-to-text model id (default: whisper-tiny.en)")
+    parser.add_argument("--model", metavar="ID", default=None,
+                        help="speech-to-text model id (default: whisper-tiny.en)")
     parser.add_argument("--context", choices=("conversation", "presentation"), default="conversation",
                         help="which speaking-rate norm to apply (default: conversation)")
     parser.add_argument("--curves", action="store_true", help="include pitch/loudness curves (10 Hz) in the JSON")
