@@ -1,7 +1,7 @@
 """Plots of validation results for the notebook: each reads a check's ``details`` (no recomputation)."""
 from __future__ import annotations
 
-from typing import Any
+from matplotlib.figure import Figure
 
 from workbench.validation.checks import CheckResult
 
@@ -10,7 +10,7 @@ def _find(results: list[CheckResult], name: str) -> CheckResult | None:
     return next((r for r in results if r.name == name and r.details), None)
 
 
-def plot_gain(results: list[CheckResult]) -> Any:
+def plot_gain(results: list[CheckResult]) -> Figure | None:
     """Pause ratio and words/min against gain (dB), one line per clip; None when not run."""
     import matplotlib.pyplot as plt
 
@@ -29,7 +29,7 @@ def plot_gain(results: list[CheckResult]) -> Any:
     return fig
 
 
-def plot_tempo(results: list[CheckResult]) -> Any:
+def plot_tempo(results: list[CheckResult]) -> Figure | None:
     """Measured speaking-rate ratio against the tempo factor, with the identity line."""
     import matplotlib.pyplot as plt
 
@@ -48,7 +48,7 @@ def plot_tempo(results: list[CheckResult]) -> Any:
     return fig
 
 
-def plot_mirror(results: list[CheckResult]) -> Any:
+def plot_mirror(results: list[CheckResult]) -> Figure | None:
     """Yaw of each frame against the yaw of its mirror image (should lie on y = -x)."""
     import matplotlib.pyplot as plt
 
@@ -65,7 +65,7 @@ def plot_mirror(results: list[CheckResult]) -> Any:
     return fig
 
 
-def plot_degradation(results: list[CheckResult]) -> Any:
+def plot_degradation(results: list[CheckResult]) -> Figure | None:
     """Brightness/sharpness sweeps: where the flag is raised and where a metric first changes."""
     import matplotlib.pyplot as plt
 
