@@ -68,15 +68,17 @@ def word_start_errors_ms(reference: list[dict[str, Any]], words: list[Any]) -> t
 
 
 def _duration_s(audio: Any) -> float:
-    from workbench.speech.audio import SAMPLE_RATE, probe
+    from workbench.media_limits import SAMPLE_RATE_HZ
+    from workbench.speech.audio import probe
 
-    return len(audio) / SAMPLE_RATE if isinstance(audio, np.ndarray) else probe(audio).duration_s
+    return len(audio) / SAMPLE_RATE_HZ if isinstance(audio, np.ndarray) else probe(audio).duration_s
 
 
 def _evaluate(model_id: str, item: Item, progress: bool) -> ItemResult:
     from workbench.speech.stt import transcribe
     from workbench.speech.synth_fillers import match_fillers
-    from workbench.speech.textnorm import FILLED_PAUSES, normalise, word_error_rate
+    from workbench.speech.lexicon import FILLED_PAUSES
+    from workbench.speech.textnorm import normalise, word_error_rate
 
     payload = item.payload
     long = progress and _duration_s(payload["audio"]) >= LONG_RECORDING_S
