@@ -35,7 +35,7 @@ def test_a_users_encoder_is_compared_with_the_default(own_encoder):
     assert default["status"] == own["status"] == "ok"
     assert result["data"]["items"] == 4  # two questions and two fairness templates
     # the harness's per-item figures agree with the scoring validity module's own
-    expected = ranking_figures(score_items(load_items()[:2]))["triples_in_order_share_all"]
+    expected = ranking_figures(score_items(load_items()[:2]))["triples_in_order"]["all"]["share"]
     assert default["measures"]["ranking_accuracy_share"]["value"] == pytest.approx(expected)
     assert default["measures"]["fairness_spread_points"]["items"] == 2
     assert default["measures"]["score_ms_per_answer"]["value"] > 0

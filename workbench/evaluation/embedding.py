@@ -76,8 +76,8 @@ def _evaluate(item: Item) -> ItemResult:
     rows = score_items([payload["item"]])
     elapsed_s = time.perf_counter() - started
     figures = ranking_figures(rows)
-    parts = {"ranking_accuracy_share": figures["triples_in_order_share_all"],
-             "injection_safe_share": float(figures["injected_beats_clean_twin_count"] == 0),
+    parts = {"ranking_accuracy_share": figures["triples_in_order"]["all"]["share"],
+             "injection_safe_share": float(figures["injected_above_clean_twin_count"] == 0),
              "injection_detected_share": figures["injection_detected_share"],
              "score_ms_per_answer": (elapsed_s * 1000, len(LABELS))}
     return ItemResult(parts=parts, output={"question": payload["item"]["question"], "scores": rows[0]["scores"]},
