@@ -71,12 +71,7 @@ def frame_result(t_s: float, rgb: np.ndarray, observation: Observation | None,
 
 def analyse_image(image: str | Path | np.ndarray, *, thumbnails_dir: str | Path | None = None) -> FaceAnalysis:
     """Analyse one still: a file path or an RGB (or grey) array. One FrameResult at t_s = 0."""
-    if isinstance(image, (str, Path)):
-        if not video.is_image_path(image):
-            raise InputError(f"{Path(image).name}: not an image file ({', '.join(sorted(video.IMAGE_SUFFIXES))})")
-        rgb, source = video.read_image(image), str(image)
-    else:
-        rgb, source = video.downscale(video.to_rgb(image)), "array"
+    rgb, source = video.load_still(image)
     landmarker, classifier = _models()
     with FaceTracker(landmarker, "image") as tracker:
         result = frame_result(0.0, rgb, tracker.observe(rgb), classifier)

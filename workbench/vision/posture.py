@@ -150,12 +150,7 @@ def analyse_posture_frames(frames: Iterable[tuple[float, np.ndarray]], *, fps: f
 def analyse_posture_image(image: str | Path | np.ndarray, *,
                           thumbnails_dir: str | Path | None = None) -> PostureAnalysis:
     """One still (a path or an RGB/grey array): the frame's geometry; change measures need a video."""
-    if isinstance(image, (str, Path)):
-        if not video.is_image_path(image):
-            raise InputError(f"{Path(image).name}: not an image file ({', '.join(sorted(video.IMAGE_SUFFIXES))})")
-        rgb, source = video.read_image(image), str(image)
-    else:
-        rgb, source = video.downscale(video.to_rgb(image)), "array"
+    rgb, source = video.load_still(image)
     analysis = analyse_posture_frames([(0.0, rgb)], fps=None, source=source, thumbnails_dir=thumbnails_dir)
     analysis.kind = "image"
     return analysis

@@ -94,6 +94,16 @@ def downscale(rgb: np.ndarray, max_side_px: int = MAX_SIDE_PX) -> np.ndarray:
     return cv2.resize(rgb, (new_w, new_h), interpolation=cv2.INTER_AREA)
 
 
+def load_still(image: str | Path | np.ndarray) -> tuple[np.ndarray, str]:
+    """One still for a stage: an image file (checked, read, downscaled) or an RGB/grey array (converted,
+    downscaled). Returns the RGB uint8 frame and its source label (the path, or "array")."""
+    if isinstance(image, (str, Path)):
+        if not is_image_path(image):
+            raise InputError(f"{Path(image).name}: not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        return read_image(image), str(image)
+    return downscale(to_rgb(image)), "array"
+
+
 def _existing(path: str | Path) -> Path:
     file = Path(path).expanduser()
     if not file.is_file():
