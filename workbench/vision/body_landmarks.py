@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.vision.mediapipe_run import as_image, detect
+
 # BlazePose's 33 landmark indices (mediapipe pose_landmarker model card), upper body only.
 UPPER_BODY_POINTS: dict[str, int] = {
     "nose": 0, "left_eye": 2, "right_eye": 5, "left_ear": 7, "right_ear": 8,
@@ -105,14 +107,8 @@ class PoseTracker:
 
     def observe(self, rgb: np.ndarray, t_ms: int = 0) -> BodyObservation | None:
         """The followed person in an RGB uint8 frame, or None when no person is found."""
-        mp = self._mp
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._mode == "video":
-            t_ms = max(int(t_ms), self._last_ms + 1)  # mediapipe needs strictly increasing timestamps
-            self._last_ms = t_ms
-            result = self._landmarker.detect_for_video(image, t_ms)
-        else:
-            result = self._landmarker.detect(image)
+        image = as_image(self._mp, rgb)
+        result, self._last_ms = detect(self._landmarker, image, mode=self._mode, t_ms=t_ms, last_ms=self._last_ms)
         if not result.pose_landmarks:
             return None
         height, width = rgb.shape[:2]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.vision.mediapipe_run import as_image, detect
+
 DETECTOR_FILE = "face_detector.tflite"  # inside mediapipe's face_landmarker.task bundle (a zip)
 DETECTOR_MIN_SCORE = 0.1  # ours: report low scores too, so weak faces get a number, not a miss
 MIN_BOX_OVERLAP_IOU = 0.2  # ours: a detection this close to the landmark box is the same face
@@ -92,14 +94,8 @@ class FaceTracker:
 
     def observe(self, rgb: np.ndarray, t_ms: int = 0) -> Observation | None:
         """The followed face in an RGB uint8 frame, or None when there is none."""
-        mp = self._mp
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._mode == "video":
-            t_ms = max(int(t_ms), self._last_ms + 1)  # mediapipe needs strictly increasing timestamps
-            self._last_ms = t_ms
-            result = self._landmarker.detect_for_video(image, t_ms)
-        else:
-            result = self._landmarker.detect(image)
+        image = as_image(self._mp, rgb)
+        result, self._last_ms = detect(self._landmarker, image, mode=self._mode, t_ms=t_ms, last_ms=self._last_ms)
         if not result.face_landmarks:
             return None
         height, width = rgb.shape[:2]
