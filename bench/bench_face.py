@@ -78,5 +78,5 @@ def run() -> dict:
         "target_frames_per_s": TARGET_FPS,
         "target_met": fps >= TARGET_FPS,
         "ten_min_interview_at_10fps_s": round(INTERVIEW_FRAMES / fps, 1),
-        "usable_frame_ratio": round(analysis.summary["frames_used"] / analysed, 3),
+        "usable_frame_ratio": round(analysis.summary.frames_used / analysed, 3),
     }

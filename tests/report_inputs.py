@@ -16,6 +16,7 @@ from workbench.speech.stt import Transcript, Word
 from workbench.speech.voice import VoiceMetrics
 from workbench.vision import aggregate
 from workbench.vision.expression import EXPRESSION_LABELS
+from workbench.vision.frames import FaceSummary
 from workbench.vision.face import FaceAnalysis, FrameResult
 
 QUESTION = "Tell me about a time you fixed a slow process."
@@ -103,7 +104,8 @@ def scored_turn(index: int = 0, *, voice: dict | None = None, face: dict | None 
 
     voice = voice_analysis() if voice is None else voice
     face = face_analysis() if face is None else face
-    scores = score_answer(QUESTION, answer, voice=voice, face=face["summary"], llm_feedback=False)
+    scores = score_answer(QUESTION, answer, voice=VoiceMetrics.from_json(voice),
+                          face=FaceSummary.from_json(face["summary"]), llm_feedback=False)
     return Turn(index=index, question=QUESTION, state=TurnState.ANALYSED, answer_text=answer,
                 answer_duration_s=voice["duration_s"],
                 analysis={"voice": voice, "face": face, "scores": scores.to_json()})

@@ -163,7 +163,7 @@ CASES = [
      lambda c, name: __import__("workbench.speech", fromlist=["transcribe"]).transcribe(c["files"][name]),
      "silent", lambda t: t.words == [] and not t.speech_detected),
     ("photo with no face", lambda c, name: __import__("workbench.vision", fromlist=["x"]).analyse_image(
-        c["files"][name]), "no_face", lambda r: r.summary["frames_with_face"] == 0 and r.warnings),
+        c["files"][name]), "no_face", lambda r: r.summary.frames_with_face == 0 and r.warnings),
     ("hostile text is normalised",
      lambda c, _: check_text_answer("I led\u202e the\x00 team\u200b.\r\n\r\n\r\n\r\nThen   we shipped."),
      None, lambda text: text == "I led the team.\n\nThen we shipped."),

@@ -53,8 +53,8 @@ def test_darkening_raises_too_dark_and_keeps_the_frame_out_of_aggregates(astrona
     analysis = analyse_image(demo.darken(astronaut_rgb, 0.12))
     frame = analysis.frames[0]
     assert FLAG_TOO_DARK in frame.flags and FLAG_TOO_DARK not in original.flags
-    assert not frame.usable and analysis.summary["frames_used"] == 0
-    assert analysis.summary["eye_contact_ratio"] is None  # nothing silently averaged
+    assert not frame.usable and analysis.summary.frames_used == 0
+    assert analysis.summary.eye_contact_ratio is None  # nothing silently averaged
 
 
 def test_blurring_raises_blurred(astronaut_rgb, original):
@@ -92,7 +92,7 @@ def test_no_face_gives_a_warning_not_an_error():
 
     analysis = analyse_image(data.coffee())
     assert not analysis.frames[0].face_present and analysis.frames[0].flags == [FLAG_NO_FACE]
-    assert analysis.summary["face_visible_ratio"] == 0.0 and analysis.summary["dominant_expression"] is None
+    assert analysis.summary.face_visible_ratio == 0.0 and analysis.summary.dominant_expression is None
     assert any("no face" in w for w in analysis.warnings)
 
 

@@ -45,17 +45,17 @@ def test_roll_sweep_is_followed_frame_by_frame(media):
     slope = np.polyfit(media["angles"], roll, 1)[0]
     assert slope == pytest.approx(1.0, abs=0.15)  # the roll follows the rotation degree for degree
     summary = analysis.summary
-    assert summary["face_visible_ratio"] == 1.0 and summary["dominant_expression"] == "happy"
-    assert summary["roll_sd_deg"] > 5 and summary["yaw_sd_deg"] < summary["roll_sd_deg"]
-    assert summary["duration_s"] == pytest.approx(2.0, abs=0.2)
-    assert summary["blinks"] == 0  # a photo never blinks
+    assert summary.face_visible_ratio == 1.0 and summary.dominant_expression == "happy"
+    assert summary.roll_sd_deg > 5 and summary.yaw_sd_deg < summary.roll_sd_deg
+    assert summary.duration_s == pytest.approx(2.0, abs=0.2)
+    assert summary.blinks == 0  # a photo never blinks
 
 
 def test_looking_away_event_when_the_face_disappears(media):
     summary = analyse_video(media["away"], fps=FPS).summary
-    assert summary["face_visible_ratio"] == pytest.approx(20 / 35, abs=0.06)
-    assert summary["looking_away_events"] == 1
-    assert summary["looking_away_longest_s"] == pytest.approx(1.5, abs=0.25)
+    assert summary.face_visible_ratio == pytest.approx(20 / 35, abs=0.06)
+    assert summary.looking_away_events == 1
+    assert summary.looking_away_longest_s == pytest.approx(1.5, abs=0.25)
 
 
 def test_variable_frame_rate_uses_frame_times(media):
@@ -66,8 +66,8 @@ def test_variable_frame_rate_uses_frame_times(media):
 
 def test_no_face_video_gives_partial_results(media):
     analysis = analyse_video(media["noface"], fps=FPS)
-    assert analysis.summary["face_visible_ratio"] == 0.0 and analysis.summary["frames_used"] == 0
-    assert analysis.summary["quality"]["no_face"] == len(analysis.frames) > 0
+    assert analysis.summary.face_visible_ratio == 0.0 and analysis.summary.frames_used == 0
+    assert analysis.summary.quality["no_face"] == len(analysis.frames) > 0
     assert any("no face" in w for w in analysis.warnings)
 
 

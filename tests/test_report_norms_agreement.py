@@ -10,6 +10,7 @@ from workbench.report.norms import norm_rows
 from workbench.scoring import communication, delivery
 from workbench.scoring.prepared import prepare
 from workbench.speech.norms import band, bands, classify_all
+from workbench.speech.voice import VoiceMetrics
 
 SCORED = dict((measure, part) for part, measure in communication.VOICE_PARTS)  # measure -> part name
 
@@ -19,7 +20,13 @@ def prepared():
     return prepare(inputs.QUESTION, inputs.GOOD_ANSWER, None)
 
 
-def _voice_reasons(prepared, voice: dict) -> list[str]:
+def _metrics(**measures: float) -> VoiceMetrics:
+    """The voice stage's metrics of a spoken answer with only ``measures`` among the scored ones."""
+    unset = dict.fromkeys(SCORED, None)
+    return VoiceMetrics.from_json(inputs.voice_analysis(**(unset | measures)))
+
+
+def _voice_reasons(prepared, voice: VoiceMetrics) -> list[str]:
     text_only = set(communication.score_communication(prepared, None)["reasons"])
     return [r for r in communication.score_communication(prepared, voice)["reasons"] if r not in text_only]
 
@@ -29,9 +36,9 @@ def test_the_issue_example_agrees(prepared):
     measures = {"words_per_minute": 160.0, "fillers_per_100_words": 2.5, "pause_ratio": 0.30}
     verdicts = {name: classify_all(measures)[name]["band"] for name in measures}
     assert verdicts == dict.fromkeys(measures, "in")
-    result = communication.score_communication(prepared, measures)
+    result = communication.score_communication(prepared, _metrics(**measures))
     assert {result["details"]["parts"][SCORED[m]] for m in measures} == {1.0}
-    assert _voice_reasons(prepared, measures) == []
+    assert _voice_reasons(prepared, _metrics(**measures)) == []
     stored = inputs.voice_analysis(**measures)  # the report's table says the same
     rows = {row.measure: row.verdict for row in voice_rows(stored)}
     labels = dict(VOICE_MEASURES)
@@ -46,7 +53,7 @@ def test_verdict_and_reason_agree_across_each_band(prepared, measure):
     probes = sorted({round(v + d, 4) for v in edges for d in (-step, step) if v + d >= 0}
                     | {round(sum(edges) / len(edges), 4)})
     for value in probes:
-        voice = {measure: value}
+        voice = _metrics(**{measure: value})
         verdict = norm.classify(value)
         credit = communication.score_communication(prepared, voice)["details"]["parts"][SCORED[measure]]
         reasons = _voice_reasons(prepared, voice)
@@ -75,3 +82,19 @@ def test_one_norms_table_from_the_stages_bands():
     assert pace.norm == f"{band('words_per_minute').low:g}–{band('words_per_minute').high:g} words/min"
     for row in rows:
         assert row.source and "issue" not in row.source.lower(), row  # a publication, or "ours"
+
+
+def test_every_measure_a_reader_names_is_a_field_of_the_stage_types():
+    """Scoring, the report and the stage tables read typed stage results: a renamed measure fails here."""
+    from dataclasses import fields
+
+    from workbench.report.measures import FACE_MEASURES
+    from workbench.stages.face import FACE_ROW_KEYS
+    from workbench.vision.frames import FaceSummary
+
+    voice_fields = {f.name for f in fields(VoiceMetrics)}
+    face_fields = {f.name for f in fields(FaceSummary)}
+    assert {b.measure for b in bands()} | set(SCORED) | {m for m, _ in VOICE_MEASURES} <= voice_fields
+    assert {b.measure for b in delivery.bands()} | set(FACE_ROW_KEYS) | {m for m, _ in FACE_MEASURES} <= face_fields
+    summary = inputs.face_analysis()["summary"]
+    assert FaceSummary.from_json(summary).to_json() == summary

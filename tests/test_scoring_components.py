@@ -1,6 +1,7 @@
 """Scoring components on real text with the real models (spaCy sm, all-MiniLM-L6-v2); no LLM here."""
 from __future__ import annotations
 
+import dataclasses
 import socket
 
 import pytest
@@ -8,6 +9,10 @@ import pytest
 from workbench.errors import InputError
 from workbench.scoring import score_answer
 from workbench.scoring.guards import check_answer, is_injection
+from workbench.speech.voice import VoiceMetrics
+from workbench.vision import aggregate
+
+import report_inputs as inputs
 
 QUESTION = "Tell me about a time you resolved a conflict within your team."
 CONCEPTS = ["listening to both sides", "finding a compromise", "the outcome of the conflict"]
@@ -97,21 +102,26 @@ def test_bad_question_is_an_input_error():
 
 
 def test_voice_and_face_change_only_their_components(strong):
-    calm = {"words_per_minute": 140.0, "fillers_per_100_words": 1.0, "pause_ratio": 0.15}
-    hurried = {"words_per_minute": 230.0, "fillers_per_100_words": 12.0, "pause_ratio": 0.6}
+    calm = VoiceMetrics.from_json(inputs.voice_analysis(words_per_minute=140.0, fillers_per_100_words=1.0,
+                                                        pause_ratio=0.15))
+    hurried = VoiceMetrics.from_json(inputs.voice_analysis(words_per_minute=230.0, fillers_per_100_words=12.0,
+                                                           pause_ratio=0.6))
     good = score_answer(QUESTION, STRONG, concepts=CONCEPTS, voice=calm, llm_feedback=False)
     bad = score_answer(QUESTION, STRONG, concepts=CONCEPTS, voice=hurried, llm_feedback=False)
     assert bad.components["communication"]["score"] < good.components["communication"]["score"]
     assert bad.components["structure"] == good.components["structure"]
     assert any("fillers" in r for r in bad.components["communication"]["reasons"])
-    face = {"eye_contact_ratio": 0.1, "expressiveness": 0.02, "face_visible_ratio": 0.95}
+    looked = aggregate.summarise(inputs.frames(eye_contact_every=10), sampling_fps=10.0)  # eye contact 10%
+    assert looked.eye_contact_ratio == 0.1 and looked.face_visible_ratio == 1.0
+    face = dataclasses.replace(looked, expressiveness=0.02)  # and a nearly still face
     with_face = score_answer(QUESTION, STRONG, concepts=CONCEPTS, face=face, llm_feedback=False)
     assert with_face.components["delivery"]["score"] == 0.0
     weights = {name: comp["weight"] for name, comp in with_face.components.items()}
     assert weights["delivery"] < 0.1 and weights["delivery"] == min(weights.values())  # weighted lightly
     off = score_answer(QUESTION, STRONG, concepts=CONCEPTS, face=face, use_delivery=False, llm_feedback=False)
     assert "delivery" not in off.components and off.overall == strong.overall
-    assert score_answer(QUESTION, STRONG, concepts=CONCEPTS, face={"eye_contact_ratio": "n/a"},
+    nothing_seen = aggregate.summarise([], sampling_fps=10.0)  # no frame: no measure, no delivery
+    assert score_answer(QUESTION, STRONG, concepts=CONCEPTS, face=nothing_seen,
                         llm_feedback=False).overall == strong.overall
 
 

@@ -40,7 +40,8 @@ def test_run_scoring_writes_scores_and_overview(data_dir):
     session.turns = [
         Turn(index=0, question=QUESTION, concepts=["prioritising tasks", "delivering on time"],
              state=TurnState.ANSWERED, answer_text=ANSWER,
-             analysis={"voice": {"words_per_minute": 150.0, "fillers_per_100_words": 3.0, "pause_ratio": 0.2}}),
+             analysis={"voice": report_inputs.voice_analysis(words_per_minute=150.0, fillers_per_100_words=3.0,
+                                                             pause_ratio=0.2)}),
         Turn(index=1, question="Why do you want this job?", state=TurnState.ANSWERED, answer_text=""),
         Turn(index=2, question="Not yet asked", state=TurnState.PLANNED),
     ]

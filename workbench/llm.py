@@ -7,7 +7,6 @@ researcher can compare backends on the same prompt.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from workbench.errors import WorkbenchError
+from workbench.models.hardware import usable_cores
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 DEFAULT_MAX_TOKENS = 256
@@ -55,10 +55,6 @@ class ChatLLM(Protocol):
     def close(self) -> None: ...
 
 
-def _threads() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
 class LlamaCppChat:
     """llama.cpp through the prebuilt ``xllamacpp`` wheel (in-process; its HTTP listener is
     bound to 127.0.0.1 and unused). Calls are serialised: one slot, prompt cache on."""
@@ -71,8 +67,8 @@ class LlamaCppChat:
         params.n_ctx = n_ctx
         params.n_parallel = 1
         params.cache_prompt = True
-        params.cpuparams.n_threads = _threads()
-        params.cpuparams_batch.n_threads = _threads()
+        params.cpuparams.n_threads = usable_cores()
+        params.cpuparams_batch.n_threads = usable_cores()
         params.verbosity = -1
         params.warmup = False
         self.model_id = model_id
@@ -145,7 +141,7 @@ class TransformersChat:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        torch.set_num_threads(_threads())
+        torch.set_num_threads(usable_cores())
         kwargs: dict = {"local_files_only": True}
         if path.is_file() and path.suffix == ".gguf":
             kwargs["gguf_file"] = path.name

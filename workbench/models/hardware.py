@@ -51,11 +51,16 @@ def _has_avx2() -> bool:
         return False
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity, not the machine's count), at least 1."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def probe(path_for_disk: Path | None = None) -> Hardware:
     memory = psutil.virtual_memory()
     disk_path = path_for_disk if path_for_disk and path_for_disk.exists() else Path.home()
     return Hardware(
-        cpu_cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+        cpu_cores=usable_cores(),
         ram_total_mb=int(memory.total / 2**20),
         ram_available_mb=int(memory.available / 2**20),
         disk_free_mb=int(shutil.disk_usage(disk_path).free / 2**20),

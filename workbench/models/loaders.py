@@ -5,7 +5,6 @@ A warm-up runs the smallest real inference, so the doctor's health check exercis
 """
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +15,8 @@ import numpy as np
 
 from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.models.catalog import ModelSpec
+from workbench.models.hardware import usable_cores
 
-
-
-def _threads() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 @dataclass
@@ -99,7 +95,7 @@ def _load_faster_whisper(spec: ModelSpec, path: Path) -> Any:
 
     return WhisperModel(
         str(path), device="cpu", compute_type=spec.options.get("compute_type", "int8"),
-        cpu_threads=_threads(), local_files_only=True,
+        cpu_threads=usable_cores(), local_files_only=True,
     )
 
 
@@ -143,7 +139,7 @@ def _load_fer(spec: ModelSpec, path: Path) -> Any:
         warnings.simplefilter("ignore")
         import tensorflow as tf
 
-        interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=_threads())
+        interpreter = tf.lite.Interpreter(model_path=str(path), num_threads=usable_cores())
     interpreter.allocate_tensors()
     return ExpressionModel(path=path, interpreter=interpreter)
 

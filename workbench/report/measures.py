@@ -14,6 +14,7 @@ from typing import Any
 from workbench.scoring import delivery
 from workbench.speech import norms as voice_norms
 from workbench.speech.norms import Band
+from workbench.vision.frames import FaceSummary
 
 REPORT_CONTEXT = voice_norms.DEFAULT_CONTEXT  # an interview answer is conversational speech
 PERCENT = 100.0  # fractions are shown as percentages
@@ -139,32 +140,32 @@ def face_norm_text(band: Band) -> str:
 
 def face_rows(face: dict[str, Any]) -> list[MeasureRow]:
     """The student's face table for one answer's ``turn.analysis["face"]`` (its ``summary``)."""
-    summary = (face or {}).get("summary") or {}
-    if not summary:
+    if not (face or {}).get("summary"):
         return []
+    summary = FaceSummary.from_json(face["summary"])
     in_force = {b.measure: b for b in delivery.bands()}
     rows = []
     for name, label in FACE_MEASURES:
         band = in_force[name]
-        value = _number(summary.get(name))
+        value = _number(getattr(summary, name))
         shown = _percent(value) if band.unit == "fraction" else format_value(value, band.unit)
         rows.append(MeasureRow(label, shown, face_norm_text(band), face_verdict(value, band), band.source))
-    events = summary.get("looking_away_events")
+    events = summary.looking_away_events
     if events is not None:
-        longest = _number(summary.get("looking_away_longest_s"))
+        longest = _number(summary.looking_away_longest_s)
         text = f"{events} time{'s' if events != 1 else ''}"
         text += f", longest {longest:.1f} s" if events and longest else ""
         rows.append(MeasureRow("Looking away (1 s or more)", text, "–", None))
-    yaw_sd, pitch_sd = _number(summary.get("yaw_sd_deg")), _number(summary.get("pitch_sd_deg"))
+    yaw_sd, pitch_sd = _number(summary.yaw_sd_deg), _number(summary.pitch_sd_deg)
     if yaw_sd is not None or pitch_sd is not None:
         parts = ([f"side to side ±{yaw_sd:.1f}°"] if yaw_sd is not None else []) + (
             [f"up and down ±{pitch_sd:.1f}°"] if pitch_sd is not None else [])
         rows.append(MeasureRow("Head movement (spread of the angle)", ", ".join(parts), "–", None))
-    smile = _number(summary.get("smile_ratio"))
+    smile = _number(summary.smile_ratio)
     rows.append(MeasureRow("Smiling", f"{_percent(smile)} of the time" if smile is not None else "not measurable",
                            "–", None))
-    dominant = summary.get("dominant_expression")
-    share = _number((summary.get("expression_distribution") or {}).get(dominant)) if dominant else None
+    dominant = summary.dominant_expression
+    share = _number((summary.expression_distribution or {}).get(dominant)) if dominant else None
     rows.append(MeasureRow("Dominant expression (fer model)",
                            f"{dominant} ({share * PERCENT:.0f} % on average)" if dominant and share is not None
                            else str(dominant or "not measurable"), "–", None))
@@ -173,13 +174,13 @@ def face_rows(face: dict[str, Any]) -> list[MeasureRow]:
 
 def face_quality_note(face: dict[str, Any]) -> str:
     """How many sampled frames were usable, and why the others were not, in one sentence."""
-    summary = (face or {}).get("summary") or {}
-    quality = summary.get("quality") or {}
-    total = summary.get("frames_total") or quality.get("frames_total")
-    used = summary.get("frames_used", quality.get("frames_used"))
+    if not (face or {}).get("summary"):
+        return "No frames could be read from this recording."
+    summary = FaceSummary.from_json(face["summary"])
+    quality, total, used = summary.quality, summary.frames_total, summary.frames_used
     if not total:
         return "No frames could be read from this recording."
-    fps = summary.get("sampling_fps")
+    fps = summary.sampling_fps
     note = f"{used} of {total} sampled frames were usable" + (f" ({fps:g} per second)" if fps else "")
     reasons = [f"{QUALITY_FLAG_WORDS.get(flag, flag.replace('_', ' '))}: {count}"
                for flag, count in quality.items()

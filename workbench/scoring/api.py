@@ -17,6 +17,8 @@ from workbench.scoring.prepared import prepare
 from workbench.scoring.relevance import score_relevance
 from workbench.scoring.specificity import score_specificity
 from workbench.scoring.structure import score_structure
+from workbench.speech.voice import VoiceMetrics
+from workbench.vision.frames import FaceSummary
 
 GATE_TEXTS = (overall_mod.OFF_TOPIC_TEXT, overall_mod.UNCERTAIN_RELEVANCE_TEXT)  # the plain-words notes
 RATING_SD_TO_POINTS = 25.0  # a 1-5 rating spans 100 points in 4 steps of 25
@@ -46,15 +48,15 @@ class AnswerScores:
 
 
 def score_answer(question: str, answer: str | None, *, concepts: list[str] | None = None,
-                 role: str | None = None, voice: dict | None = None, face: dict | None = None,
+                 role: str | None = None, voice: VoiceMetrics | None = None, face: FaceSummary | None = None,
                  llm_feedback: bool = True, use_delivery: bool = True, seed: int = DEFAULT_SEED,
                  judge_repeats: int = 1, intent: Intent | None = None, intent_cache=None,
                  derive_intent: bool = False) -> AnswerScores:
     """Score one answer to ``question``.
 
-    ``concepts``: what a good answer covers (enables coverage). ``voice``/``face``: metrics dicts from
-    the voice and face stages (optional). ``llm_feedback``: ask the local LLM for written feedback
-    (slow; never changes the numbers). Same inputs give identical numbers.
+    ``concepts``: what a good answer covers (enables coverage). ``voice``/``face``: the voice stage's
+    ``VoiceMetrics`` and the face stage's ``FaceSummary`` (optional). ``llm_feedback``: ask the local LLM
+    for written feedback (slow; never changes the numbers). Same inputs give identical numbers.
     ``intent``: what the question is after; by default resolved by ``workbench.scoring.intent.resolve_intent``
     (given concepts, the bank, the intent cache ``intent_cache``, then, only with ``derive_intent``, the
     local LLM once, cached; else the nearest bank question). ``details.intent`` records which was used.

@@ -14,6 +14,7 @@ from workbench.scoring.nlp import textstat_offline
 from workbench.scoring.prepared import PreparedAnswer, component, ramp
 from workbench.speech.lexicon import HEDGE_PATTERN, text_fillers
 from workbench.speech.norms import DEFAULT_CONTEXT, Band, bands
+from workbench.speech.voice import VoiceMetrics
 
 # Flesch (1948): 60-70 is "plain English"; 50-60 "fairly difficult". Spoken answers score higher.
 FLESCH_GOOD_MIN = 50.0  # below this the text gets hard to follow when heard (ours, after Flesch 1948)
@@ -102,12 +103,15 @@ def _voice_reason(part: str, value: float, band: Band) -> str:
     return f"{value:.0%} of the time is silence (aim for {_band_text(band)})"
 
 
-def _voice_parts(voice: dict[str, Any], context: str = DEFAULT_CONTEXT) -> tuple[dict[str, float], list[str]]:
+def _voice_parts(voice: VoiceMetrics | None,
+                 context: str = DEFAULT_CONTEXT) -> tuple[dict[str, float], list[str]]:
     """Credit 0-1 and a reason for each voice measure outside its band (``speech.norms.bands``)."""
     parts, reasons = {}, []
+    if voice is None or not voice.speech_detected:
+        return parts, reasons
     in_force = {b.measure: b for b in bands(context)}
     for part, measure in VOICE_PARTS:
-        value = voice.get(measure)
+        value = getattr(voice, measure)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             continue
         if measure == "words_per_minute" and value == 0:
@@ -121,10 +125,9 @@ def _voice_parts(voice: dict[str, Any], context: str = DEFAULT_CONTEXT) -> tuple
     return parts, reasons
 
 
-def score_communication(prepared: PreparedAnswer, voice: dict[str, Any] | None = None) -> dict:
-    """Communication 0-100. Text signals always; voice signals when ``voice`` has them.
-
-    ``voice`` keys read (all optional): ``words_per_minute``, ``fillers_per_100_words``, ``pause_ratio``.
+def score_communication(prepared: PreparedAnswer, voice: VoiceMetrics | None = None) -> dict:
+    """Communication 0-100. Text signals always; voice signals when the answer was spoken (``voice``,
+    the voice stage's metrics: ``words_per_minute``, ``fillers_per_100_words``, ``pause_ratio``).
     ``details``: ``flesch_reading_ease``, ``mattr``, grammar counts, ``text_fillers_per_100_words``,
     ``parts`` (each 0-1).
     """
@@ -158,7 +161,7 @@ def score_communication(prepared: PreparedAnswer, voice: dict[str, Any] | None =
     if hedges_per_100 > HEDGES_GOOD_PER_100 and n >= 20:
         reasons.append(f"{hedges_per_100:.0f} fillers or hedges per 100 words "
                        f"(e.g. {', '.join(sorted(set(hedges))[:3])})")
-    voice_parts, voice_reasons = _voice_parts(voice or {})
+    voice_parts, voice_reasons = _voice_parts(voice)
     reasons += voice_reasons
     score = text_score
     if voice_parts:

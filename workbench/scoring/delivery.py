@@ -6,12 +6,11 @@ can be switched off (``score_answer(..., use_delivery=False)``).
 """
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from workbench.scoring.prepared import component, ramp
 from workbench.speech.norms import Band
+from workbench.vision.frames import FaceSummary
 
 EYE_CONTACT_GOOD = 0.6  # ours: looking at the camera 60% of the time reads as engaged
 EYE_CONTACT_POOR = 0.2  # ours
@@ -32,22 +31,22 @@ def bands() -> list[Band]:
     ]
 
 
-def score_delivery(face: dict[str, Any] | None) -> dict | None:
-    """Delivery 0-100 from ``face`` (keys read: ``eye_contact_ratio``, ``expressiveness``,
+def score_delivery(face: FaceSummary | None) -> dict | None:
+    """Delivery 0-100 from the face stage's aggregates (``eye_contact_ratio``, ``expressiveness``,
     ``face_visible_ratio``), or None when there is nothing usable."""
-    if not isinstance(face, dict):
+    if face is None:
         return None
-    visible = face.get("face_visible_ratio")
+    visible = face.face_visible_ratio
     if isinstance(visible, (int, float)) and visible < MIN_FACE_VISIBLE_RATIO:
         return component(0.0, reasons=[f"face visible in only {visible:.0%} of frames: delivery not scored"],
                          details={"face_visible_ratio": visible, "scored": False})
     parts, reasons = {}, []
-    eye = face.get("eye_contact_ratio")
+    eye = face.eye_contact_ratio
     if isinstance(eye, (int, float)) and 0 <= eye <= 1:
         parts["eye_contact"] = ramp(eye, EYE_CONTACT_POOR, EYE_CONTACT_GOOD)
         if eye < EYE_CONTACT_GOOD:
             reasons.append(f"eye contact {eye:.0%} of the time (aim for {EYE_CONTACT_GOOD:.0%})")
-    expressive = face.get("expressiveness")
+    expressive = face.expressiveness
     if isinstance(expressive, (int, float)) and expressive >= 0:
         parts["expressiveness"] = ramp(expressive, EXPRESSIVENESS_POOR, EXPRESSIVENESS_GOOD)
         if expressive < EXPRESSIVENESS_GOOD:

@@ -32,12 +32,12 @@ def face_stage(*, fps: float = video.DEFAULT_FPS, progress: bool = False) -> Sta
 
     def pooled(analyses: list[FaceAnalysis]) -> dict[str, Any] | None:
         frames = [f for a in analyses for f in a.frames]
-        return aggregate.summarise(frames, sampling_fps=analyses[0].sampling_fps) if frames else None
+        return aggregate.summarise(frames, sampling_fps=analyses[0].sampling_fps).to_json() if frames else None
 
     return Stage(
         name="face", needs_media=True, analyse=analyse,
         record=lambda stored, analysis: stored.analysis.update(face=analysis.to_json(include_series=True)),
-        row=lambda analysis: {k: analysis.summary[k] for k in FACE_ROW_KEYS}, summarise=pooled,
+        row=lambda analysis: {k: getattr(analysis.summary, k) for k in FACE_ROW_KEYS}, summarise=pooled,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from workbench.scoring.api import AnswerScores, score_answer, session_overview
 from workbench.scoring.rubric_oet import score_roleplay
 from workbench.session import Session, Turn
+from workbench.speech.voice import VoiceMetrics
 from workbench.stages.runner import Stage, StageRun, run_stage
 from workbench.vision.frames import FaceAnalysis
 from workbench.store import SessionStore
@@ -19,11 +20,11 @@ from workbench.store import SessionStore
 def scoring_stage(*, llm_feedback: bool = True) -> Stage[AnswerScores]:
     """Scores of each answer, from its text and the voice and face results stored beside it."""
     def analyse(session: Session, turn: Turn, path: Path | None) -> AnswerScores:
-        face = turn.analysis.get("face")
-        # the face stage stores a FaceAnalysis; delivery is scored on its summary (the aggregates)
-        face_summary = FaceAnalysis.from_json(face).summary if face else None
+        # the voice and face stages store a VoiceAnalysis and a FaceAnalysis; scoring reads their measures
+        voice, face = turn.analysis.get("voice"), turn.analysis.get("face")
         return score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
-                            role=session.role, voice=turn.analysis.get("voice"), face=face_summary,
+                            role=session.role, voice=VoiceMetrics.from_json(voice) if voice else None,
+                            face=FaceAnalysis.from_json(face).summary if face else None,
                             llm_feedback=llm_feedback)
 
     return Stage(

@@ -5,12 +5,11 @@ others over ``frames_used``. A figure that cannot be computed (no usable frame, 
 """
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 
 from workbench.vision.expression import EXPRESSION_LABELS
-from workbench.vision.frames import FrameResult
+from workbench.vision.frames import FaceSummary, FrameResult
 from workbench.vision.quality import ALL_FLAGS
 
 LOOKING_AWAY_MIN_S = 1.0  # ours: a glance shorter than this is not an event (coaches speak of "seconds")
@@ -63,7 +62,7 @@ def _blinks(used: list[FrameResult]) -> int:
     return count
 
 
-def summarise(frames: list[FrameResult], *, sampling_fps: float | None) -> dict[str, Any]:
+def summarise(frames: list[FrameResult], *, sampling_fps: float | None) -> FaceSummary:
     """The per-answer aggregates of a frame series (see the module docstring)."""
     total = len(frames)
     with_face = [f for f in frames if f.face_present]
@@ -86,29 +85,29 @@ def summarise(frames: list[FrameResult], *, sampling_fps: float | None) -> dict[
     events, longest_s, away_total_s = _looking_away(frames, period_s) if is_video else (None, None, None)
     quality = {flag: sum(flag in f.flags for f in frames) for flag in ALL_FLAGS}
     quality.update(frames_used=len(used), frames_total=total)
-    return {
-        "frames_total": total,
-        "frames_with_face": len(with_face),
-        "frames_used": len(used),
-        "duration_s": _round(total * period_s, 2) if is_video else None,
-        "sampling_fps": sampling_fps,
-        "face_visible_ratio": _round(len(with_face) / total) if total else None,
-        "eye_contact_ratio": _round(np.mean([f.eye_contact for f in used])) if used else None,
-        "yaw_mean_deg": yaw_mean, "yaw_sd_deg": yaw_sd,
-        "pitch_mean_deg": pitch_mean, "pitch_sd_deg": pitch_sd,
-        "roll_mean_deg": roll_mean, "roll_sd_deg": roll_sd,
-        "looking_away_events": events,
-        "looking_away_longest_s": _round(longest_s, 2),
-        "looking_away_total_s": _round(away_total_s, 2),
-        "blinks": blinks,
-        "blinks_per_min": _round(blinks / used_minutes, 1) if blinks is not None and used_minutes > 0 else None,
-        "smile_ratio": _round(np.mean([f.smile for f in used])) if used else None,
-        "smile_score_mean": _round(np.mean([f.smile_score for f in used])) if used else None,
-        "expression_distribution": distribution,
-        "dominant_expression": max(distribution, key=distribution.get) if distribution else None,
-        "expressiveness": expressiveness,
-        "quality": quality,
-    }
+    return FaceSummary(
+        frames_total=total,
+        frames_with_face=len(with_face),
+        frames_used=len(used),
+        duration_s=_round(total * period_s, 2) if is_video else None,
+        sampling_fps=sampling_fps,
+        face_visible_ratio=_round(len(with_face) / total) if total else None,
+        eye_contact_ratio=_round(np.mean([f.eye_contact for f in used])) if used else None,
+        yaw_mean_deg=yaw_mean, yaw_sd_deg=yaw_sd,
+        pitch_mean_deg=pitch_mean, pitch_sd_deg=pitch_sd,
+        roll_mean_deg=roll_mean, roll_sd_deg=roll_sd,
+        looking_away_events=events,
+        looking_away_longest_s=_round(longest_s, 2),
+        looking_away_total_s=_round(away_total_s, 2),
+        blinks=blinks,
+        blinks_per_min=_round(blinks / used_minutes, 1) if blinks is not None and used_minutes > 0 else None,
+        smile_ratio=_round(np.mean([f.smile for f in used])) if used else None,
+        smile_score_mean=_round(np.mean([f.smile_score for f in used])) if used else None,
+        expression_distribution=distribution,
+        dominant_expression=max(distribution, key=distribution.get) if distribution else None,
+        expressiveness=expressiveness,
+        quality=quality,
+    )
 
 
 def series(frames: list[FrameResult], max_points: int = MAX_SERIES_POINTS) -> dict[str, list]:

@@ -2,7 +2,7 @@
 
     from workbench.vision import analyse_image, analyse_video
     analysis = analyse_video("answer.webm", fps=10.0)
-    analysis.summary["eye_contact_ratio"]; analysis.frames[0].yaw_deg; analysis.to_json()
+    analysis.summary.eye_contact_ratio; analysis.frames[0].yaw_deg; analysis.to_json()
 
 Frames are decoded and analysed in memory, one at a time; none is written to disk unless
 ``thumbnails_dir`` is given (annotated JPEGs, opt-in).
@@ -107,7 +107,8 @@ def analyse_video(
     info = video.probe(path)
     landmarker, classifier = _models()
     frames: list[FrameResult] = []
-    analysis = FaceAnalysis(source=str(path), kind="video", sampling_fps=fps, frames=frames, summary={},
+    analysis = FaceAnalysis(source=str(path), kind="video", sampling_fps=fps, frames=frames,
+                            summary=aggregate.summarise([], sampling_fps=fps),
                             width_px=info.width_px, height_px=info.height_px)
     next_thumb_s = 0.0
     with FaceTracker(landmarker, "video") as tracker:

@@ -1,5 +1,6 @@
-"""The face stage's data types: one analysed frame (``FrameResult``) and one analysed recording or
-still (``FaceAnalysis``), JSON-serialisable both ways (``to_json``/``from_json``).
+"""The face stage's data types: one analysed frame (``FrameResult``), the aggregates of a frame series
+(``FaceSummary``) and one analysed recording or still (``FaceAnalysis``), JSON-serialisable both ways
+(``to_json``/``from_json``).
 
 Kept apart from the analysis (``workbench.vision.face``), so the aggregates, plots and readers import
 the types without importing the models, and nothing imports back."""
@@ -70,6 +71,49 @@ class FrameResult:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class FaceSummary:
+    """The aggregates of a frame series (``workbench.vision.aggregate.summarise``); the definitions are in
+    that module's docstring. None where a measure needs what the series lacks (a face, a video)."""
+
+    frames_total: int
+    frames_with_face: int
+    frames_used: int
+    duration_s: float | None
+    sampling_fps: float | None
+    face_visible_ratio: float | None
+    eye_contact_ratio: float | None
+    yaw_mean_deg: float | None
+    yaw_sd_deg: float | None
+    pitch_mean_deg: float | None
+    pitch_sd_deg: float | None
+    roll_mean_deg: float | None
+    roll_sd_deg: float | None
+    looking_away_events: int | None
+    looking_away_longest_s: float | None
+    looking_away_total_s: float | None
+    blinks: int | None
+    blinks_per_min: float | None
+    smile_ratio: float | None
+    smile_score_mean: float | None
+    expression_distribution: dict[str, float] | None
+    dominant_expression: str | None
+    expressiveness: float | None
+    quality: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FaceSummary:
+        """The summary of ``to_json``; a measure an older store lacks comes back as None."""
+        values = {f.name: data.get(f.name) for f in fields(cls)}
+        values["quality"] = dict(values["quality"] or {})
+        for name in ("frames_total", "frames_with_face", "frames_used"):
+            values[name] = int(values[name] or 0)
+        return cls(**values)
+
+
 @dataclass
 class FaceAnalysis:
     """The face stage's result for one recording or still: per-frame results (in memory), the
@@ -79,7 +123,7 @@ class FaceAnalysis:
     kind: str  # "image" | "video"
     sampling_fps: float | None
     frames: list[FrameResult]
-    summary: dict[str, Any]
+    summary: FaceSummary
     width_px: int | None = None
     height_px: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -92,7 +136,7 @@ class FaceAnalysis:
         data: dict[str, Any] = {
             "source": self.source, "kind": self.kind, "sampling_fps": self.sampling_fps,
             "width_px": self.width_px, "height_px": self.height_px, "models": self.models,
-            "warnings": self.warnings, "summary": self.summary,
+            "warnings": self.warnings, "summary": self.summary.to_json(),
             "thumbnails": [str(p) for p in self.thumbnails],
         }
         if include_series:
@@ -106,7 +150,8 @@ class FaceAnalysis:
         """The analysis of ``to_json`` (frames only if they were included; kept frames never are)."""
         return cls(
             source=data.get("source", ""), kind=data["kind"], sampling_fps=data.get("sampling_fps"),
-            frames=[FrameResult.from_json(f) for f in data.get("frames", [])], summary=data["summary"],
+            frames=[FrameResult.from_json(f) for f in data.get("frames", [])],
+            summary=FaceSummary.from_json(data["summary"]),
             width_px=data.get("width_px"), height_px=data.get("height_px"), warnings=list(data.get("warnings", [])),
             models=dict(data.get("models") or {"landmarks": LANDMARKER_ID, "expression": EXPRESSION_ID}),
             thumbnails=[Path(p) for p in data.get("thumbnails", [])], series=dict(data.get("series") or {}),
