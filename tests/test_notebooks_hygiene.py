@@ -3,6 +3,7 @@ counts, exactly one ``parameters`` cell of literal assignments, no ``def``/``cla
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import nbformat
@@ -19,6 +20,9 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_clean(path: Path):
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [i for i, cell in enumerate(raw["cells"]) if "id" not in cell]
+    assert not missing, f"{path.name}: cells {missing} have no id (nbformat 4.5 requires one; normalize the notebook)"
     nb = nbformat.read(str(path), as_version=4)
     nbformat.validate(nb)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
