@@ -193,17 +193,22 @@ def _warm_piper(model: Any) -> None:
         pass
 
 
+def _close(model: Any) -> None:
+    model.close()  # the llama.cpp server or the transformers chat: threads and native memory
+
+
 @dataclass(frozen=True)
 class Backend:
     load: Callable[[ModelSpec, Path], Any]
     warm_up: Callable[[Any], None]
+    close: Callable[[Any], None] | None = None  # frees what the garbage collector cannot
 
 
 BACKENDS: dict[str, Backend] = {
     "faster-whisper": Backend(_load_faster_whisper, _warm_whisper),
     "sentence-transformers": Backend(_load_sentence_transformers, _warm_embedding),
-    "llama.cpp": Backend(_load_llama_cpp, _warm_llm),
-    "transformers": Backend(_load_transformers, _warm_llm),
+    "llama.cpp": Backend(_load_llama_cpp, _warm_llm, _close),
+    "transformers": Backend(_load_transformers, _warm_llm, _close),
     "mediapipe": Backend(_load_mediapipe, _warm_face),
     "mediapipe-pose": Backend(_load_mediapipe_pose, _warm_landmarker),
     "mediapipe-hands": Backend(_load_mediapipe_hands, _warm_landmarker),

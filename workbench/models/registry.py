@@ -77,9 +77,10 @@ def unload(model_id: str | None = None) -> None:
     for mid in ids:
         with _lock_for(mid):
             entry = _loaded.pop(mid, None)
-        if entry is not None and hasattr(entry.model, "close"):
+        close = BACKENDS[entry.spec.backend].close if entry is not None else None
+        if close is not None:
             try:
-                entry.model.close()
+                close(entry.model)
             except Exception:  # noqa: BLE001 - a failing close must not block unloading
                 pass
     gc.collect()
