@@ -24,6 +24,14 @@ class TurnState(str, Enum):
     ANALYSED = "analysed"  # transcript, metrics and scores stored
 
 
+class AnswerSource(str, Enum):
+    """Where a turn's ``answer_text`` came from, so one transcript is the truth for the whole session."""
+
+    TYPED = "typed"  # the candidate typed it: the text is the answer
+    GIVEN = "given"  # imported with a reference transcript: kept as it is
+    SPOKEN = "spoken"  # a transcript: the voice stage's full-recording transcript replaces the live one
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -51,6 +59,7 @@ class Turn:
     concepts: list[str] = field(default_factory=list)  # what a good answer covers
     state: TurnState = TurnState.PLANNED
     answer_text: str | None = None  # typed answer, or the transcript of a spoken one
+    answer_source: AnswerSource | None = None  # None: not answered yet (or stored before this was kept)
     answer_media: str | None = None  # file name inside the session's media folder
     answer_duration_s: float | None = None
     asked_at: str | None = None
@@ -60,12 +69,14 @@ class Turn:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["state"] = self.state.value
+        data["answer_source"] = self.answer_source.value if self.answer_source else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Turn":
         data = dict(data)
         data["state"] = TurnState(data.get("state", "planned"))
+        data["answer_source"] = AnswerSource(data["answer_source"]) if data.get("answer_source") else None
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 

@@ -29,7 +29,7 @@ from workbench.interview.nextturn import LIVE_FOLLOWUP_BUDGET_S, FollowUpWriter
 from workbench.interview.planning import InterviewConfig
 from workbench.interview.speaking import QuestionVoice
 from workbench.llm import ChatLLM
-from workbench.session import Session, Turn, TurnState, now_iso
+from workbench.session import AnswerSource, Session, Turn, TurnState, now_iso
 from workbench.store import SessionStore
 
 NONDETERMINISTIC_TEMPERATURE = 0.7  # ours: varied but still on-task phrasing
@@ -145,6 +145,7 @@ class InterviewEngine:
             suffix = answers.check_suffix(media_suffix)
             turn.answer_media = self.store.write_media(session.id, f"turn{turn.index:02d}{suffix}", media)
         turn.answer_text = text or turn.answer_text
+        turn.answer_source = AnswerSource.SPOKEN if spoken else AnswerSource.TYPED
         turn.answer_duration_s = duration_s
         turn.state, turn.answered_at = TurnState.ANSWERED, now_iso()
         self.store.save_turn(session.id, turn)

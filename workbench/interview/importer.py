@@ -31,7 +31,7 @@ from workbench.errors import InputError
 from workbench.interview.answer import check_suffix
 from workbench.interview.bank import LEVELS, load_bank, normalise_role
 from workbench.privacy.inputs import check_media_file
-from workbench.session import Session, Turn, TurnState, check_session_id, now_iso
+from workbench.session import AnswerSource, Session, Turn, TurnState, check_session_id, now_iso
 from workbench.store import SessionStore
 
 QUESTIONS_FILE = "questions.yaml"
@@ -131,6 +131,8 @@ def import_folder(folder: Path | str, *, store: SessionStore | None = None, sess
             concepts=entry.concepts or (list(known.concepts) if known else []),
             state=TurnState.ANSWERED if answered else TurnState.PLANNED,
             answer_text=(entry.text or "").strip() or None, asked_at=now_iso() if answered else None,
+            answer_source=(AnswerSource.GIVEN if (entry.text or "").strip() else
+                           AnswerSource.SPOKEN if source is not None else None),
             answered_at=now_iso() if answered else None,
             analysis={"interview": {"source": "import", "type": known.type if known else None}},
         ))

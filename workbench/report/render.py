@@ -191,7 +191,9 @@ def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text
     face = turn.analysis.get("face") or {}
     scores = turn.analysis.get("scores") or {}
     text = turn.answer_text
-    marked_voice = voice
+    # the timed words mark pauses only when they are the words that were scored (one transcript)
+    heard = ((voice.get("transcript") or {}).get("text") or "").strip()
+    marked_voice = voice if heard and heard == (text or "").strip() else {}
     if anonymise_text is not None and text:
         text = anonymise_text(text)
         marked_voice = {}  # timed words would re-identify: show the anonymised plain text instead

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.session import Session, Turn
+from workbench.session import AnswerSource, Session, Turn
 from workbench.speech.analyse import VoiceAnalysis, analyse_voice, summarise
 from workbench.stages.runner import Stage, StageRun, run_stage
 from workbench.store import SessionStore
 
 
 def _record_voice(stored: Turn, analysis: VoiceAnalysis) -> None:
+    """Store the analysis; a spoken answer's text becomes the full-recording transcript (the one the scores
+    read and the report shows), the live one kept beside it as ``analysis["interview"]["live_transcript"]``."""
     stored.analysis["voice"] = analysis.to_json(include_curves=True)
-    if not stored.answer_text and analysis.transcript.speech_detected:
-        stored.answer_text = analysis.transcript.text
+    heard = analysis.transcript.text.strip() if analysis.transcript.speech_detected else ""
+    kept_as_written = stored.answer_source in (AnswerSource.TYPED, AnswerSource.GIVEN) and stored.answer_text
+    if heard and not kept_as_written:
+        if stored.answer_text and stored.answer_text != heard:
+            stored.analysis.setdefault("interview", {})["live_transcript"] = stored.answer_text
+        stored.answer_text, stored.answer_source = heard, AnswerSource.SPOKEN
     if stored.answer_duration_s is None:
         stored.answer_duration_s = round(analysis.transcript.duration_s, 3)
 
