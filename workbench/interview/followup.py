@@ -40,6 +40,21 @@ _WE = re.compile(r"\b(we|our|us|we're|we've|ours)\b", re.IGNORECASE)
 _I = re.compile(r"\b(i|my|me|i'm|i've|i'd|mine|myself)\b", re.IGNORECASE)
 
 
+# What a good answer to each probe covers: a follow-up turn is scored against these (its own intent), not
+# against the parent question's points, which the candidate was just told they had not covered (ours).
+GAP_COVERS: dict[str, tuple[str, ...]] = {
+    "too_short": ("a specific example", "the situation and your task", "what you did step by step", "the outcome"),
+    "we_without_i": ("your own actions", "the decisions you made yourself", "your part in the team's work",
+                     "what you were responsible for"),
+    "missing_result": ("the result or outcome", "how you knew it had worked", "what changed afterwards",
+                       "what you learned"),
+    "no_numbers": ("a number, size or amount", "how long it took", "the scale of the problem",
+                   "the measurable effect"),
+    "vague_claim": ("the specific actions taken", "concrete details", "an example of what it involved",
+                    "who did what"),
+}
+
+
 @dataclass(frozen=True)
 class Gap:
     kind: str  # "too_short" | "we_without_i" | "missing_result" | "no_numbers" | "vague_claim"

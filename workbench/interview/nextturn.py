@@ -166,7 +166,7 @@ def insert_followup(session: Session, last: Turn, made: followup.FollowUp) -> Tu
     """Put the follow-up right after ``last`` (later turns move down one place) and return it."""
     meta = last.analysis.setdefault("interview", {})
     new = Turn(index=last.index + 1, question=made.text, kind="follow_up", question_id=last.question_id,
-               competency=last.competency, concepts=list(last.concepts),
+               competency=last.competency, concepts=list(followup.GAP_COVERS[made.gap]),  # what the probe asks
                analysis={"interview": {"type": meta.get("type"), "source": made.source, "gap": made.gap,
                                        "parent_index": last.index, "followup_decided": True}})
     session.turns.insert(session.turns.index(last) + 1, new)
