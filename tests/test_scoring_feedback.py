@@ -56,3 +56,31 @@ def test_llm_feedback_shape_and_no_influence_on_score(with_llm):
 def test_llm_feedback_is_deterministic(with_llm):
     again = score_answer(QUESTION, ANSWER, llm_feedback=True)
     assert again.feedback == with_llm.feedback
+
+
+def test_feedback_never_praises_an_answer_in_the_lowest_band():
+    """The model's strengths beside a score in the lowest band would contradict the numbers: they are withheld."""
+    from workbench.report.render import feedback_lists_html
+    from workbench.scoring.feedback import agree_with_band
+    from workbench.scoring.overall import BANDS, LOWEST_BAND
+
+    praised = {"strengths": [{"point": "Great, specific example", "quote": "I fixed it", "quote_verified": True}],
+               "improvements": [{"point": "Say what the result was", "quote": None, "quote_verified": False}],
+               "source": "llm"}
+    low = agree_with_band(praised, LOWEST_BAND)
+    assert low["strengths"] == [] and low["improvements"] == praised["improvements"]
+    assert LOWEST_BAND in low["strengths_withheld"] and praised["strengths"]  # the input is not changed
+    for _, band in BANDS[:-1]:
+        assert agree_with_band(praised, band) is praised
+    html = feedback_lists_html(low)
+    assert "Great, specific" not in html and "no strengths are listed" in html
+    assert "no quote from your answer could be verified" in html  # the improvement had no verified quote
+
+
+@pytest.mark.slow
+def test_a_near_empty_answer_gets_no_strengths_end_to_end():
+    from workbench.scoring import score_answer
+
+    result = score_answer("Tell me about a time you led a project.", "Yes. I did that once, it was fine.",
+                          llm_feedback=True)
+    assert result.band == "needs work" and result.feedback["strengths"] == []

@@ -22,6 +22,7 @@ CARD_STYLE = (
 )
 FILLER_STYLE = "background:#fff3b0;border-radius:3px;padding:0 2px"
 PAUSE_STYLE = "color:#8250df;font-size:0.85em;padding:0 3px"
+NOTE_STYLE = "color:#57606a;font-size:0.85em"
 VERDICT_STYLE = "border-radius:4px;padding:0 6px;"
 REASONS_SHOWN = 3  # ours: a card names at most three reasons per criterion (the voice reasons come last)
 VERDICT_COLOURS = {"in": "#c9f2cf", "low": "#ffd8b5", "high": "#ffd8b5", "fair": "#fff3b0"}  # green / orange / amber
@@ -143,9 +144,13 @@ def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) ->
             line = esc(clean(str(point)))
             if quote:
                 line += f' — <q style="color:#57606a">{esc(clean(str(quote)))}</q>'
+            elif feedback.get("source") == "llm":
+                line += f' <span style="{NOTE_STYLE}">(no quote from your answer could be verified)</span>'
             items.append(f"<li>{line}</li>")
         if items:
             blocks.append(f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>")
+        elif key == "strengths" and feedback.get("strengths_withheld"):
+            blocks.append(f"<p style='{NOTE_STYLE}'>{esc(feedback['strengths_withheld'])}.</p>")
     source = feedback.get("source")
     if source:
         blocks.append(f"<p style='font-size:0.8em;color:#57606a'>feedback source: {esc(source)}</p>")

@@ -11,6 +11,7 @@ from workbench.scoring import overall as overall_mod
 from workbench.scoring.communication import score_communication
 from workbench.scoring.coverage import score_coverage
 from workbench.scoring.delivery import score_delivery
+from workbench.scoring.feedback import agree_with_band
 from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
 from workbench.scoring.intent import Intent, resolve_intent
 from workbench.scoring.prepared import prepare
@@ -100,6 +101,7 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
         comp["weight"] = combined["weights"].get(name, 0.0)
     blocked = bool(set(guard.flags) & BLOCKING_FLAGS)
     gate_flags = [] if blocked else combined["flags"]
+    feedback = agree_with_band(feedback, combined["band"])
     return AnswerScores(
         overall=combined["overall"], uncertainty=combined["uncertainty"], band=combined["band"],
         components=components, feedback=feedback, flags=list(guard.flags) + gate_flags,

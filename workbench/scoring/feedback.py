@@ -15,6 +15,7 @@ import statistics
 from typing import Any
 
 from workbench.config import DEFAULT_SEED
+from workbench.scoring.overall import LOWEST_BAND
 
 LLM_MODEL_ID = "qwen2.5-1.5b-instruct-q4"  # the default local LLM (registry id)
 FEEDBACK_MAX_TOKENS = 220  # ours: two short strengths and two improvements fit comfortably
@@ -104,6 +105,15 @@ def rule_feedback(components: dict[str, dict]) -> dict:
         if len(improvements) >= 2:
             break
     return {"strengths": strengths, "improvements": improvements, "llm_rating_1_to_5": None, "source": "rules"}
+
+
+def agree_with_band(feedback: dict | None, band: str) -> dict | None:
+    """Feedback that does not contradict the score: an answer in the lowest band gets no strengths (the
+    model's praise beside a score of 3/100 tells a student the opposite of the numbers); the improvements stay."""
+    if not feedback or band != LOWEST_BAND or not feedback.get("strengths"):
+        return feedback
+    return {**feedback, "strengths": [],
+            "strengths_withheld": f"the answer scored in the lowest band ({band}): no strengths are listed"}
 
 
 def llm_feedback(question: str, answer: str, components: dict[str, dict], *, role: str | None = None,

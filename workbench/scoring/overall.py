@@ -45,6 +45,7 @@ BLOCKED_CAP = 10.0  # ours: empty, non-English, code, emoji-only or filler-only 
 TOO_SHORT_CAP = 30.0  # ours: under MIN_WORDS words an answer cannot be better than "needs work"
 INJECTION_PENALTY = 15.0  # ours: points taken off when an answer addresses the grader
 BANDS = ((80.0, "strong"), (60.0, "good"), (40.0, "developing"), (0.0, "needs work"))  # ours
+LOWEST_BAND = BANDS[-1][1]
 SHORT_EVIDENCE_WORDS = 60  # ours: below this, uncertainty grows (little text to judge)
 SHORT_EVIDENCE_UNCERTAINTY = 8.0  # ours: points added at zero words, shrinking linearly to 0
 MIN_UNCERTAINTY = 2.0  # ours: no score here is more precise than this
