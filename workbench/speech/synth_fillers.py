@@ -24,7 +24,7 @@ from workbench.speech.audio import load_audio
 TRIM_TOP_DB = 40.0  # ours: a synthesized piece starts/ends where it is within 40 dB of its peak
 GAP_RANGE_S = (0.15, 0.45)  # ours: silence around each filler, like a hesitation
 FILLER_WORDS = ("Um.", "Uh.")  # what the voices are asked to say; both voices pronounce them as vowels
-MATCH_TOLERANCE_S = 0.8  # ours: Whisper dates fillers 0.5-0.7 s late here; a find within 0.8 s of the filler counts
+MATCH_TOLERANCE_S = 0.8  # ours: Whisper alone dates fillers 0.5-0.7 s late here; a find within 0.8 s counts
 # Answer-like fragments (ours); each clip joins three with a filler between some of them.
 FRAGMENTS = (
     "I worked on the payments team for three years",

@@ -85,7 +85,7 @@ def silent_pauses(words: list[Word], track: ProsodyTrack, *, min_pause_s: float 
     min_frames = int(round(min_pause_s / HOP_S))
     return [
         Pause(round(t0 + (lo + a) * HOP_S, 3), round(t0 + (lo + b) * HOP_S, 3))
-        for a, b in fl._voiced_runs(silent) if b - a >= min_frames
+        for a, b in fl.true_runs(silent) if b - a >= min_frames
     ]
 
 
@@ -95,10 +95,7 @@ def compute_metrics(
 ) -> VoiceMetrics:
     """Every voice measure of one answer. ``words`` are the transcript's, ``track`` its prosody."""
     lexical = fl.lexical_fillers(words)
-    found = list(lexical)
-    if acoustic_fillers:
-        found += fl.acoustic_filled_pauses(words, track, lexical)
-    found.sort(key=lambda f: f.start_s)
+    found = fl.fuse_fillers(lexical, fl.acoustic_filled_pauses(words, track)) if acoustic_fillers else lexical
     disfluent = fl.disfluencies(words)
     norms = [fl.normalise_word(w.text) for w in words]
     content_words = [w for w, norm in zip(words, norms, strict=True) if norm and not is_filled_pause(norm)]
