@@ -3,8 +3,11 @@ speech (the sample session's piper answers, Debian's pocketsphinx recordings) an
 from __future__ import annotations
 
 import io
+import os
+import shlex
 import subprocess
 import wave
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +55,14 @@ def test_plan_states_followup_and_persistence(engine):
     assert [t.kind for t in stored.turns] == ["question", "follow_up", "question", "question"]
     assert stored.turns[0].answer_text == VAGUE_TEAM_ANSWER
     summary = engine.finish(stored)
-    assert summary["report_command"] == f"workbench report {session.id}"
+    program, *arguments = shlex.split(summary["report_command"])
+    assert arguments == ["report", session.id]
+    # a fresh terminal has no virtual environment on PATH (issue 21): the command names the full path
+    assert Path(program).is_absolute() and os.access(program, os.X_OK)
+    fresh_terminal = subprocess.run(["env", "-i", f"HOME={os.environ.get('HOME', '/tmp')}", "PATH=/usr/bin:/bin",
+                                     "bash", "-c", f"{shlex.quote(program)} report --help"],
+                                    capture_output=True, text=True, timeout=120)
+    assert fresh_terminal.returncode == 0 and "--sample" in fresh_terminal.stdout
     assert summary["answered"] == 2 and summary["follow_ups"] == 1
 
 

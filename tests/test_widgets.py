@@ -118,8 +118,11 @@ def test_typed_interview_from_start_to_summary(engine):
 
     app.question_view.finish.click()
     assert app.screen == "summary"
-    assert f"workbench report {app.session.id}" in app.summary_panel.command.value
+    assert f"report {app.session.id}</pre>" in app.summary_panel.command.value
     assert "cleaned the data" in app.summary_panel.table.value
+    app._scoring_thread.join(timeout=120)  # each answer's quick score, with its uncertainty and band
+    assert re.search(r"<td class='wb-score'>\d+ ± \d+ \([a-z ]+\)</td>", app.summary_panel.table.value)
+    assert "Quick scores" in app.summary_panel.scores_note.value
     stored = engine.store.get(app.session.id)
     assert stored.turns[0].state == TurnState.ANSWERED and "cleaned the data" in stored.turns[0].answer_text
     app.summary_panel.restart.click()
@@ -259,3 +262,31 @@ def test_ended_interviews_are_not_offered_for_resume(data_dir):
     fresh = InterviewApp(InterviewEngine(engine.store, llm_id="none", voice=False))
     offered = [value for _, value in fresh.start_panel.resume_choice.options]
     assert left.session.id in offered and ended.session.id not in offered
+
+
+@pytest.mark.slow
+def test_the_summary_writes_the_report_and_shows_its_scores(data_dir):
+    """End interview -> Write the full report: progress, then the report's own scores in the table
+    (the same figures as its scores.json) and a link to the report (issue 21)."""
+    import json
+
+    from workbench.interview.engine import InterviewEngine
+
+    engine = InterviewEngine(SessionStore(), llm_id="none", voice=False)
+    app = InterviewApp(engine, n_questions=2)
+    app.start_panel.voice.value = False
+    app.start_panel.start.click()
+    app.question_view.typed.value = ("I led the migration of our billing service: I wrote the plan, moved the "
+                                     "data in three steps and we cut the monthly cost by thirty percent.")
+    app.question_view.submit_typed.click()
+    app.question_view.finish.click()
+    app.summary_panel.write_report.click()
+    assert app.summary_panel.write_report.disabled  # one report at a time
+    app._report_thread.join(timeout=900)
+    assert app.errors == [], app.errors
+    assert "open the report" in app.summary_panel.report_link.value
+    assert app.report.html_path.is_file() and app.report.status == "ok"
+    assert "Scores from the full report" in app.summary_panel.scores_note.value
+    first = json.loads((app.report.out_dir / "scoring.json").read_text())["answers"]["turn 0"]
+    shown = re.search(r"<td class='wb-score'>(\d+) ± (\d+)", app.summary_panel.table.value)
+    assert (int(shown[1]), int(shown[2])) == (round(first["overall"]), round(first["uncertainty"]))

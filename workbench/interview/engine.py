@@ -9,7 +9,7 @@ through ``workbench.speech``), ``live`` (the answer while it is recorded) and ``
     engine.begin_answer(session)                   # state: answering
     feedback = engine.submit_answer(session, media_bytes=webm)   # stored first, then transcribed
     turn = engine.next_question(session)           # a follow-up probing the answer, or the next one
-    engine.finish(session)["report_command"]       # "workbench report <session id>"
+    engine.finish(session)["report_command"]       # "/path/to/.venv/bin/workbench report <session id>"
 
 Latency: the next question's audio is made while the candidate answers, the answer is transcribed
 while recorded, and a follow-up gets at most ``followup_budget_s`` seconds of LLM time after Stop.

@@ -1,6 +1,9 @@
 """The summary shown when an interview ends: counts, time spoken, pace and fillers over all answers."""
 from __future__ import annotations
 
+import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
 from workbench.session import Session, TurnState, now_iso
@@ -21,8 +24,11 @@ def ended(session: Session) -> bool:
 
 
 def report_command(session_id: str) -> str:
-    """The shell command that makes the full report of a session."""
-    return f"workbench report {session_id}"
+    """The shell command that makes the full report of a session, from any terminal: the full path of
+    this environment's ``workbench`` (a fresh terminal does not have the virtual environment on PATH)."""
+    script = Path(sys.executable).with_name("workbench")
+    program = shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m workbench"
+    return f"{program} report {session_id}"
 
 
 def summarise(session: Session) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,15 @@ log = logging.getLogger(__name__)
 UNEXPECTED_HINT = "Your answers so far are saved: re-run the cell and press Resume."
 WRITING_FOLLOWUP = "Writing a follow-up…"  # shown while the LLM writes one (at most the engine's budget)
 CHOOSING_NEXT = "The interviewer is choosing the next question…"
+QUICK_SCORES_NOTE = ("Quick scores from your words alone; the full report adds your voice and face, its "
+                     "transcript of the whole recording and written feedback, and its scores replace these.")
+REPORT_SCORES_NOTE = "Scores from the full report (the same figures as in it)."
+
+
+def _link_to(path: str) -> str:
+    """A link JupyterLab opens: relative to the notebook's folder when the report lies under it."""
+    relative = os.path.relpath(path, os.getcwd())
+    return relative if not relative.startswith(os.pardir + os.sep + os.pardir) else "file://" + path
 
 
 def _guarded(show_error: Callable[["InterviewApp"], Callable[[str], None]]):
@@ -94,6 +104,11 @@ class InterviewApp(w.VBox):
         self.question_view.recorder.on_state(self.on_recorder_state)
         self.question_view.recorder.on_msg(self.on_recorder_message)
         self.summary_panel.restart.on_click(self.on_restart)
+        self.summary_panel.write_report.on_click(self.on_write_report)
+        self._scoring_thread: threading.Thread | None = None
+        self._report_thread: threading.Thread | None = None
+        self.report: Any = None  # the ReportResult of the last "Write the full report"
+        self._summary_turns: list[int] = []  # turn index of each summary row
         super().__init__([self.start_panel])
         self.refresh_resumable()
         self._warm_thread: threading.Thread | None = None
@@ -283,7 +298,7 @@ class InterviewApp(w.VBox):
     def _finish(self) -> None:
         self.finished = self.engine.finish(self.session)
         command = self.finished["report_command"]
-        rows = []
+        rows, self._summary_turns = [], []
         for turn in self.session.turns:
             if turn.state not in (TurnState.ANSWERED, TurnState.ANALYSED) and turn.index not in self.feedback:
                 continue
@@ -294,9 +309,78 @@ class InterviewApp(w.VBox):
                 "words_per_minute": shown.get("words_per_minute"),
                 "filler_count": shown.get("filler_count"),
             })
+            self._summary_turns.append(turn.index)
         last = self.feedback[max(self.feedback)] if self.feedback else None
         self.summary_panel.show(rows, command, last_feedback_html=render_feedback(**last) if last else "")
         self._show(self.summary_panel)
+        if rows:
+            self._scoring_thread = threading.Thread(target=self._quick_scores, args=(self.session,), daemon=True,
+                                                    name="summary-scores")
+            self._scoring_thread.start()
+
+    def _quick_scores(self, session: Session) -> None:
+        """Each answer's score from its words (no LLM, no voice or face yet), shown until the report's."""
+        from workbench.scoring.api import score_answer
+
+        scores = {}
+        try:
+            for row, index in enumerate(self._summary_turns):
+                turn = session.turns[index]
+                result = score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
+                                      role=session.role, llm_feedback=False)
+                scores[row] = {"overall": result.overall, "uncertainty": result.uncertainty, "band": result.band}
+                self.summary_panel.set_scores(scores, source=QUICK_SCORES_NOTE)
+        except WorkbenchError as error:
+            self.summary_panel.set_scores(scores, source=f"Scores could not be computed here: {error}")
+
+    @_guarded(lambda self: self.summary_panel.set_report_failed)
+    def on_write_report(self, _button: Any = None) -> None:
+        """Write the full report button: the report pipeline in the background, its progress shown,
+        then the report's own scores in the table and a link to the report."""
+        if self.session is None:
+            raise InputError("no interview to report on")
+        if self._report_thread is not None and self._report_thread.is_alive():
+            return
+        self.summary_panel.write_report.disabled = True
+        self.summary_panel.set_report_progress(0, 1, "Starting the report…")
+        self._report_thread = threading.Thread(target=self._write_report, args=(self.session.id,), daemon=True,
+                                               name="summary-report")
+        self._report_thread.start()
+
+    def _write_report(self, session_id: str) -> None:
+        from workbench.report.pipeline import STAGE_GROUPS, report_session
+        from workbench.scoring.api import AnswerScores
+
+        step, steps = 0, len(STAGE_GROUPS) + 1  # one progress message per stage group, then the report
+
+        def progress(message: str) -> None:
+            nonlocal step
+            step += 1
+            self.summary_panel.set_report_progress(step, steps, f"Working on the {message.split(': ', 1)[-1]}…")
+
+        try:
+            if self._scoring_thread is not None:
+                self._scoring_thread.join()
+            self.report = report_session(session_id, progress=progress)
+        except WorkbenchError as error:
+            self.summary_panel.set_report_failed(f"The report could not be written: {error}")
+            self.errors.append(str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - a background thread's failure must reach the panel
+            log.exception("report from the summary failed")
+            self.summary_panel.set_report_failed(f"The report could not be written ({type(error).__name__}: {error})")
+            self.errors.append(str(error))
+            return
+        stored = self.store.get(session_id)
+        scores = {}
+        for row, index in enumerate(self._summary_turns):
+            data = stored.turns[index].analysis.get("scores")
+            if data:
+                result = AnswerScores.from_json(data)
+                scores[row] = {"overall": result.overall, "uncertainty": result.uncertainty, "band": result.band}
+        self.summary_panel.set_scores(scores, source=REPORT_SCORES_NOTE)
+        html_path = str(self.report.html_path)
+        self.summary_panel.set_report_done(_link_to(html_path), html_path)
 
     def on_restart(self, _button: Any = None) -> None:
         """New interview button: back to the start panel (the engine and its models stay loaded)."""

@@ -170,34 +170,86 @@ def render_feedback(*, transcript: str, words_per_minute: float | None, filler_c
 
 
 class SummaryPanel(w.VBox):
-    """The end: one row per answered turn, and the command that makes the full report."""
+    """The end: one row per answered turn with its score, a button that writes the full report (with
+    its progress, then a link to it), and the command that does the same from any terminal.
+
+    Scores arrive after the table (``set_scores``): first the quick ones from the answers' words,
+    then the full report's, which replace them, so the panel never shows two figures for one answer."""
 
     def __init__(self) -> None:
         self.table = w.HTML()
+        self.scores_note = w.HTML()
         self.command = w.HTML()
         self.last_feedback = w.HTML()
+        self.write_report = w.Button(description="Write the full report", icon="file-text", button_style="primary",
+                                     layout=w.Layout(width="16em"))
+        self.report_progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="24em", visibility="hidden"))
+        self.report_status = w.HTML()
+        self.report_link = w.HTML()
         self.restart = w.Button(description="New interview", icon="refresh")
-        super().__init__([w.HTML("<h3>Summary</h3>"), self.last_feedback, self.table, self.command, self.restart])
+        self._rows: list[dict[str, Any]] = []
+        self._scores: dict[int, dict[str, Any]] = {}
+        super().__init__([w.HTML("<h3>Summary</h3>"), self.last_feedback, self.table, self.scores_note,
+                          w.HBox([self.write_report, self.report_progress]), self.report_status, self.report_link,
+                          self.command, self.restart])
 
     def show(self, rows: Sequence[dict[str, Any]], report_command: str, *, last_feedback_html: str = "") -> None:
         """``rows``: dicts with question, transcript, words_per_minute, filler_count."""
         self.last_feedback.value = last_feedback_html
+        self._rows, self._scores = list(rows), {}
+        self.scores_note.value = "<i>Scoring your answers…</i>" if rows else ""
+        self.report_progress.layout.visibility = "hidden"
+        self.report_status.value = self.report_link.value = ""
+        self.write_report.disabled = not rows
+        self._render_table()
+        self.command.value = (
+            "<p>The same report from a terminal:</p>"
+            f"<pre class='wb-report-command'>{_escape(report_command)}</pre>"
+        )
+
+    def set_scores(self, scores: dict[int, dict[str, Any]], *, source: str) -> None:
+        """Per row (0-based) ``{"overall", "uncertainty", "band"}``; ``source`` says where they come from."""
+        self._scores = dict(scores)
+        self.scores_note.value = f"<small class='wb-scores-source'>{_escape(source)}</small>"
+        self._render_table()
+
+    def set_report_progress(self, step: int, steps: int, message: str) -> None:
+        self.report_progress.max, self.report_progress.value = max(steps, 1), min(step, max(steps, 1))
+        self.report_progress.layout.visibility = "visible"
+        self.report_status.value = f"<i>{_escape(message)}</i>"
+
+    def set_report_done(self, href: str, path: str) -> None:
+        self.report_progress.value = self.report_progress.max
+        self.report_status.value = ""
+        self.report_link.value = (f"<p>Report written: <a class='wb-report-link' href='{_escape(href)}' "
+                                  f"target='_blank'>open the report</a> <code>{_escape(path)}</code></p>")
+
+    def set_report_failed(self, message: str) -> None:
+        self.report_progress.layout.visibility = "hidden"
+        self.write_report.disabled = False
+        self.report_status.value = f"<span style='color:#b00020'>{_escape(message)}</span>"
+
+    def _render_table(self) -> None:
         body = "".join(
             "<tr>"
-            f"<td>{i}</td><td>{_escape(r.get('question'))}</td>"
+            f"<td>{i + 1}</td><td>{_escape(r.get('question'))}</td>"
             f"<td>{_escape(_preview(r.get('transcript')))}</td>"
             f"<td>{_number(r.get('words_per_minute'))}</td><td>{_number(r.get('filler_count'))}</td>"
+            f"<td class='wb-score'>{_score(self._scores.get(i))}</td>"
             "</tr>"
-            for i, r in enumerate(rows, start=1)
+            for i, r in enumerate(self._rows)
         )
         self.table.value = (
             "<table class='wb-summary'><thead><tr><th>#</th><th>Question</th><th>Your answer</th>"
-            f"<th>Words/min</th><th>Fillers</th></tr></thead><tbody>{body}</tbody></table>"
+            f"<th>Words/min</th><th>Fillers</th><th>Score /100</th></tr></thead><tbody>{body}</tbody></table>"
         )
-        self.command.value = (
-            "<p>Full report (transcripts, voice, face, scores):</p>"
-            f"<pre class='wb-report-command'>{_escape(report_command)}</pre>"
-        )
+
+
+def _score(scores: dict[str, Any] | None) -> str:
+    """"62 ± 9 (good)": the overall, its uncertainty and band; "…" while it is computed."""
+    if not scores:
+        return "…"
+    return f"{scores['overall']:.0f} ± {scores['uncertainty']:.0f} ({_escape(scores['band'])})"
 
 
 def _preview(text: Any) -> str:
