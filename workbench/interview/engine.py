@@ -143,7 +143,9 @@ class InterviewEngine:
         live = self.live.take(session, turn) if spoken else self.live.discard()  # discard gives None
         if media:  # stored FIRST: whatever happens next, the recording is safe
             suffix = answers.check_suffix(media_suffix)
-            turn.answer_media = self.store.write_media(session.id, f"turn{turn.index:02d}{suffix}", media)
+            takes = len(turn.analysis.get("interview", {}).get("earlier_takes", []))
+            name = f"turn{turn.index:02d}{f'-take{takes + 1}' if takes else ''}{suffix}"
+            turn.answer_media = self.store.write_media(session.id, name, media)
         turn.answer_text = text or turn.answer_text
         turn.answer_source = AnswerSource.SPOKEN if spoken else AnswerSource.TYPED
         turn.answer_duration_s = duration_s
@@ -155,9 +157,31 @@ class InterviewEngine:
         self.timings.update(heard.timings)
         turn.answer_duration_s = duration_s or heard.duration_s
         turn.answer_text = heard.text
+        turn.analysis.setdefault("interview", {})[answers.HEARD] = {
+            "words": len(heard.text.split()), "confidence": heard.confidence,
+            "caught_only": answers.caught_only(heard.text, heard.confidence)}
         self.store.save_turn(session.id, turn)
         return answers.answer_feedback(turn, recorded=True, transcribed_s=heard.transcribed_s,
-                                       warnings=heard.warnings)
+                                       warnings=heard.warnings, confidence=heard.confidence)
+
+    def answer_again(self, session: Session) -> Turn:
+        """The last answer is to be given again (the app's "Answer again" after "I only caught ..."): its
+        turn goes back to asked; the earlier take (text, recording, confidence) stays in the turn's
+        ``analysis["interview"]["earlier_takes"]`` and its recording in the session, never deleted here."""
+        answered = [t for t in session.turns if t.state == TurnState.ANSWERED
+                    and not t.analysis.get("interview", {}).get("followup_decided")]
+        if not answered:
+            raise InputError("there is no answer waiting to be given again")
+        turn = answered[-1]
+        meta = turn.analysis.setdefault("interview", {})
+        meta.setdefault("earlier_takes", []).append({
+            "text": turn.answer_text, "media": turn.answer_media,
+            "source": turn.answer_source.value if turn.answer_source else None,
+            "duration_s": turn.answer_duration_s, "heard": meta.pop(answers.HEARD, None), "at": turn.answered_at})
+        turn.answer_text = turn.answer_media = turn.answer_duration_s = turn.answered_at = turn.answer_source = None
+        turn.state = TurnState.ASKED
+        self.store.save_turn(session.id, turn)
+        return turn
 
     def will_write_followup(self, session: Session) -> bool:
         """Whether ``next_question`` will ask the LLM for a follow-up (the app says so while it waits)."""

@@ -33,6 +33,7 @@ class FollowedRecording(Protocol):
     done_s: float  # seconds from the start already transcribed
     stretches: int
     busy_s: float
+    word_probabilities: list[float]  # Whisper's probability of each word of the transcript so far
 
     def finish(self, audio: np.ndarray) -> str: ...
 
@@ -48,6 +49,22 @@ class Heard:
     transcribed_s: float | None  # how much of it was transcribed now (at most MAX_LIVE_TRANSCRIBE_S)
     warnings: list[str] = field(default_factory=list)  # shown to the candidate
     timings: dict[str, float] = field(default_factory=dict)  # seconds: decode_s, transcription_s, live figures
+    word_probabilities: list[float] = field(default_factory=list)  # Whisper's, one per word of ``text``
+
+    @property
+    def confidence(self) -> float | None:
+        """The mean word probability of the transcript (None when no word was heard)."""
+        if not self.word_probabilities:
+            return None
+        return round(float(np.mean(self.word_probabilities)), 3)
+
+
+@dataclass(frozen=True)
+class HeardText:
+    """A stretch's transcript and its words' probabilities."""
+
+    text: str
+    word_probabilities: tuple[float, ...] = ()
 
 
 def decode_recording(path: Path) -> np.ndarray:
@@ -60,12 +77,18 @@ def decode_recording(path: Path) -> np.ndarray:
         raise InputError(f"cannot decode the recording ({error})") from error
 
 
-def transcribe_samples(audio: np.ndarray, *, model_id: str | None = None) -> str:
-    """Transcript text of 16 kHz mono samples ("" for none), greedy and without the filler pass:
-    live feedback must be fast; the report's voice analysis counts um/uh properly."""
+def transcribe_heard(audio: np.ndarray, *, model_id: str | None = None) -> HeardText:
+    """Transcript of 16 kHz mono samples with its word probabilities, greedy and without the filler
+    pass: live feedback must be fast; the report's voice analysis counts um/uh properly."""
     if len(audio) == 0:
-        return ""
-    return transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False).text.strip()
+        return HeardText("")
+    result = transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False)
+    return HeardText(result.text.strip(), tuple(float(w.probability) for w in result.words))
+
+
+def transcribe_samples(audio: np.ndarray, *, model_id: str | None = None) -> str:
+    """Transcript text of 16 kHz mono samples ("" for none); see ``transcribe_heard``."""
+    return transcribe_heard(audio, model_id=model_id).text
 
 
 def transcribe_recording(store: SessionStore, session_id: str, media_name: str, *, model_id: str | None = None,
@@ -96,10 +119,12 @@ def transcribe_recording(store: SessionStore, session_id: str, media_name: str, 
     started = time.perf_counter()
     if live is not None:  # most of it was transcribed while the candidate spoke: only the tail is left
         heard.text = live.finish(audio)
+        heard.word_probabilities = list(live.word_probabilities)
         heard.timings.update(live_transcribed_s=live.done_s, live_stretches=live.stretches,
                              live_background_s=live.busy_s)
     else:
-        heard.text = transcribe_samples(audio, model_id=model_id)
+        whole = transcribe_heard(audio, model_id=model_id)
+        heard.text, heard.word_probabilities = whole.text, list(whole.word_probabilities)
     heard.timings["transcription_s"] = time.perf_counter() - started
     heard.transcribed_s = len(audio) / SAMPLE_RATE_HZ
     return heard

@@ -56,6 +56,7 @@ class LiveTranscriber:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._texts: list[str] = []
+        self.word_probabilities: list[float] = []  # of every word transcribed so far, in order
         self.done_s = 0.0  # audio before this time is transcribed (in ``text``)
         self.stretches = 0
         self.busy_s = 0.0  # seconds spent decoding and transcribing in the background
@@ -102,8 +103,9 @@ class LiveTranscriber:
             return
         cut_s = quiet_cut(audio, self.done_s + MIN_STRETCH_S, min(available_s - GUARD_S, self.done_s + MAX_STRETCH_S))
         rate = SAMPLE_RATE_HZ
-        text = intake.transcribe_samples(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id)
-        self._texts.append(text)
+        heard = intake.transcribe_heard(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id)
+        self._texts.append(heard.text)
+        self.word_probabilities.extend(heard.word_probabilities)
         self.done_s = cut_s
         self.stretches += 1
         self.busy_s += time.perf_counter() - started
@@ -121,9 +123,11 @@ class LiveTranscriber:
         self.stop()
         rate = SAMPLE_RATE_HZ
         if self.done_s * rate > len(audio) or self.error:
-            self._texts, self.done_s = [], 0.0  # a different recording, or the worker failed
+            self._texts, self.word_probabilities, self.done_s = [], [], 0.0  # another recording, or a failure
         tail = audio[int(self.done_s * rate):]
-        self._texts.append(intake.transcribe_samples(tail, model_id=self.model_id) if len(tail) else "")
+        heard = intake.transcribe_heard(tail, model_id=self.model_id) if len(tail) else intake.HeardText("")
+        self._texts.append(heard.text)
+        self.word_probabilities.extend(heard.word_probabilities)
         return self.text.strip()
 
 class Speculator:

@@ -110,9 +110,11 @@ def undecided(session: Session) -> Turn | None:
 
 
 def may_probe(session: Session, last: Turn) -> bool:
-    """Whether ``last`` may get a follow-up: a planned question, answered, not probed to the limit yet."""
+    """Whether ``last`` may get a follow-up: a planned question, answered, heard right (not a short or
+    unsure transcript), not probed to the limit yet."""
     probes = sum(1 for t in session.turns if t.kind == "follow_up" and t.question_id == last.question_id)
-    return last.kind == "question" and probes < MAX_FOLLOWUPS_PER_QUESTION and bool((last.answer_text or "").strip())
+    return (last.kind == "question" and probes < MAX_FOLLOWUPS_PER_QUESTION
+            and bool((last.answer_text or "").strip()) and not answers.misheard(last))
 
 
 def will_write_followup(session: Session) -> bool:

@@ -105,10 +105,13 @@ class InterviewApp(w.VBox):
         self.question_view.recorder.on_msg(self.on_recorder_message)
         self.summary_panel.restart.on_click(self.on_restart)
         self.summary_panel.write_report.on_click(self.on_write_report)
+        self.question_view.answer_again.on_click(self.on_answer_again)
+        self.question_view.keep_answer.on_click(self.on_keep_answer)
         self._scoring_thread: threading.Thread | None = None
         self._report_thread: threading.Thread | None = None
         self.report: Any = None  # the ReportResult of the last "Write the full report"
         self._summary_turns: list[int] = []  # turn index of each summary row
+        self._caught_received = 0.0  # when the answer now shown as "I only caught ..." came in
         super().__init__([self.start_panel])
         self.refresh_resumable()
         self._warm_thread: threading.Thread | None = None
@@ -272,11 +275,20 @@ class InterviewApp(w.VBox):
         turn_index = current.index
         feedback = self.engine.submit_answer(self.session, **answer)
         submitted = time.perf_counter()
+        notes = feedback.warnings[1:] if feedback.caught_only else feedback.warnings  # the first is shown apart
         shown = {"transcript": feedback.transcript, "words_per_minute": feedback.words_per_minute,
-                 "filler_count": feedback.filler_count, "notes": tuple(feedback.warnings)}
+                 "filler_count": feedback.filler_count, "notes": tuple(notes)}
         self.feedback[turn_index] = shown
         self.question_view.show_feedback(**shown)
         self.timings.append({"submit_s": submitted - received})
+        if feedback.caught_only:  # probably misheard: the candidate decides before anything moves on
+            self.question_view.show_caught_only(feedback.warnings[0])
+            self._caught_received = received
+            return
+        self._go_on(received)
+
+    def _go_on(self, received: float) -> None:
+        """After an answer: a follow-up or the next question (the wait shown), or the summary."""
         self.question_view.show_working(WRITING_FOLLOWUP if self.engine.will_write_followup(self.session)
                                         else CHOOSING_NEXT)
         started_next = time.perf_counter()
@@ -287,6 +299,20 @@ class InterviewApp(w.VBox):
             self.timings[-1]["answer_to_question_s"] = time.perf_counter() - received
         else:
             self._ask_current(shown_after=received)
+
+    @_guarded(lambda self: self.question_view.show_error)
+    def on_answer_again(self, _button: Any = None) -> None:
+        """Answer again (after "I only caught ..."): the same question, the earlier take kept in the turn."""
+        turn = self.engine.answer_again(self.session)
+        self.feedback.pop(turn.index, None)
+        self.timings.pop()
+        self._ask_current()
+
+    @_guarded(lambda self: self.question_view.show_error)
+    def on_keep_answer(self, _button: Any = None) -> None:
+        """Keep it and go on: the answer stays as heard; no follow-up is written on it."""
+        self.question_view.hide_caught_only()
+        self._go_on(self._caught_received)
 
     @_guarded(lambda self: self.question_view.show_error)
     def on_finish(self, _button: Any = None) -> None:

@@ -106,10 +106,25 @@ class QuestionView(w.VBox):
         self.status = w.HTML()
         self.feedback = w.HTML()
         self.finish = w.Button(description="End interview", icon="stop")
+        self.caught = w.HTML()
+        self.answer_again = w.Button(description="Answer again", icon="microphone", button_style="warning")
+        self.keep_answer = w.Button(description="Keep it and go on", icon="arrow-right")
+        self.retry_row = w.VBox([self.caught, w.HBox([self.answer_again, self.keep_answer])],
+                                layout=w.Layout(display="none"))
         super().__init__([
             self.header, self.question, self.audio, self.think, self.recorder, self.typed,
-            w.HBox([self.submit_typed, self.finish]), self.status, self.feedback,
+            w.HBox([self.submit_typed, self.finish]), self.status, self.retry_row, self.feedback,
         ])
+
+    def show_caught_only(self, message: str) -> None:
+        """The answer was probably not heard right: say what was heard, offer to answer again."""
+        self.status.value = ""
+        self.caught.value = f"<p class='wb-caught-only'>{_escape(message)}</p>"
+        self.retry_row.layout.display = "flex"
+
+    def hide_caught_only(self) -> None:
+        self.caught.value = ""
+        self.retry_row.layout.display = "none"
 
     def show_question(self, *, text: str, number: int, planned: int, kind: str = "question",
                       audio_wav: bytes | None = None, think_time_s: int = 0, camera: bool = False) -> None:
@@ -130,6 +145,7 @@ class QuestionView(w.VBox):
         self.recorder.error = ""
         self.typed.value = ""
         self.status.value = ""
+        self.hide_caught_only()
         self.set_answering_enabled(True)
 
     def set_answering_enabled(self, enabled: bool) -> None:
