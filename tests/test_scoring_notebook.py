@@ -24,3 +24,26 @@ def test_scoring_notebook_on_the_example_set(tmp_path):
     assert strong["overall"] > off_topic["overall"]
     assert "injection_detected" in next(v for k, v in answers.items() if k.endswith("injected"))["flags"]
     assert results["overview"]["overall_uncertainty"] > 0
+
+
+def test_answer_cards_render_each_part_on_its_own_and_show_the_answer_literally():
+    """Notebook 40's cards (issue 21): the feedback heading no longer runs into the last evidence line, a
+    point starting with '+' is not a nested list, an answer's '*' and '#' stay text, and a point without
+    a verified quote says so."""
+    import mistune
+
+    from workbench.scoring.feedback import UNVERIFIED_QUOTE
+    from workbench.scoring.notebook import card_text
+
+    result = {"overall": 62.3, "uncertainty": 9.1, "band": "fair", "flags": ["uncertain_relevance"],
+              "reasons": ["the answer is *short*"],
+              "components": {"relevance": {"score": 50, "weight": 0.3, "reasons": ["on topic"],
+                                           "evidence": ["I led the *team* of 5_people"]}},
+              "feedback": {"source": "llm", "strengths": [{"point": "+ You give a number", "quote": "two days early"}],
+                           "improvements": [{"point": "Say #what you learnt", "quote": None}]}}
+    html = mistune.html(card_text("turn 0", result))
+    assert "<p><strong>Feedback</strong> (llm)</p>" in html
+    assert "<li>+ You give a number — “two days early”</li>" in html
+    assert "I led the *team* of 5_people" in html and "<em>team</em>" not in html
+    assert f"Say #what you learnt <em>({UNVERIFIED_QUOTE})</em>" in html and "<h1>" not in html
+    assert "<p><strong>62/100 ± 9</strong> (fair)</p>" in html

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 from workbench.privacy.anonymise import anonymise_text as anonymise_text_of
 from workbench.report.measures import VERDICT_WORDS, face_quality_note, face_rows, voice_rows
 from workbench.report.summary import scalars
+from workbench.scoring.feedback import FEEDBACK_TITLES, UNVERIFIED_QUOTE
 from workbench.session import Turn
 from workbench.speech.lexicon import FILLED_PAUSES
 
@@ -137,7 +138,7 @@ def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) ->
     """The scoring stage's ``{"strengths": [{"point", "quote"}], "improvements": [...]}`` as two lists."""
     clean = anonymise_text or (lambda text: text)
     blocks = []
-    for key, title in (("strengths", "What worked"), ("improvements", "What to improve")):
+    for key, title in FEEDBACK_TITLES.items():
         items = []
         for item in feedback[key]:
             point, quote = item["point"], item.get("quote")
@@ -145,7 +146,7 @@ def feedback_lists_html(feedback: dict[str, Any], anonymise_text: Any = None) ->
             if quote:
                 line += f' — <q style="color:#57606a">{esc(clean(str(quote)))}</q>'
             elif feedback.get("source") == "llm":
-                line += f' <span style="{NOTE_STYLE}">(no quote from your answer could be verified)</span>'
+                line += f' <span style="{NOTE_STYLE}">({UNVERIFIED_QUOTE})</span>'
             items.append(f"<li>{line}</li>")
         if items:
             blocks.append(f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>")

@@ -11,7 +11,8 @@ from workbench.scoring import overall as overall_mod
 from workbench.scoring.communication import score_communication
 from workbench.scoring.coverage import score_coverage
 from workbench.scoring.delivery import score_delivery
-from workbench.scoring.feedback import agree_with_band
+from workbench.scoring.feedback import agree_with_band, feedback_key, reusable, rule_feedback
+from workbench.scoring.feedback import llm_feedback as ask_llm
 from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
 from workbench.scoring.intent import Intent, resolve_intent
 from workbench.scoring.prepared import prepare
@@ -52,7 +53,7 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
                  role: str | None = None, voice: VoiceMetrics | None = None, face: FaceSummary | None = None,
                  llm_feedback: bool = True, use_delivery: bool = True, seed: int = DEFAULT_SEED,
                  judge_repeats: int = 1, intent: Intent | None = None, intent_cache=None,
-                 derive_intent: bool = False) -> AnswerScores:
+                 derive_intent: bool = False, stored_feedback: dict[str, Any] | None = None) -> AnswerScores:
     """Score one answer to ``question``.
 
     ``concepts``: what a good answer covers (enables coverage). ``voice``/``face``: the voice stage's
@@ -62,6 +63,8 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
     (given concepts, the bank, the intent cache ``intent_cache``, then, only with ``derive_intent``, the
     local LLM once, cached; else the nearest bank question). ``details.intent`` records which was used.
     Flags ``off_topic`` and ``uncertain_relevance`` come from the relevance gate (``scoring.overall``).
+    ``stored_feedback``: the feedback of an earlier run (``turn.analysis["scores"]["feedback"]``); reused
+    instead of a new LLM call when it was written from the same inputs (``feedback.reusable``).
     """
     if not isinstance(question, str) or not question.strip():
         raise InputError("a question is needed to score an answer (--question)")
@@ -85,18 +88,25 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
     }
     components = {k: v for k, v in components.items() if v is not None}
     feedback = None
-    if llm_feedback and not (set(guard.flags) & BLOCKING_FLAGS):
-        from workbench.scoring.feedback import llm_feedback as ask_llm
-
-        feedback = ask_llm(question, guard.clean_text, components, role=role, seed=seed,
-                           repeats=judge_repeats)
+    asks_llm = llm_feedback and not (set(guard.flags) & BLOCKING_FLAGS)
+    key = feedback_key(question, guard.clean_text, role, seed=seed, repeats=judge_repeats)
+    reused = asks_llm and bool(stored_feedback) and stored_feedback.get("input_key") == key
+    if reused:
+        feedback = {**stored_feedback, "reused": True}
+    elif asks_llm:
+        feedback = ask_llm(question, guard.clean_text, components, role=role, seed=seed, repeats=judge_repeats)
     elif llm_feedback:
-        from workbench.scoring.feedback import rule_feedback
-
         feedback = rule_feedback(components)
-    judge_spread = RATING_SD_TO_POINTS * (feedback or {}).get("judge_rating_sd", 0.0)
-    combined = overall_mod.combine(components, flags=guard.flags, word_count=prepared.word_count,
+
+    def combine(feedback: dict | None) -> dict:
+        judge_spread = RATING_SD_TO_POINTS * (feedback or {}).get("judge_rating_sd", 0.0)
+        return overall_mod.combine(components, flags=guard.flags, word_count=prepared.word_count,
                                    judge_spread=judge_spread)
+
+    combined = combine(feedback)
+    if reused and not reusable(stored_feedback, key, combined["band"]):  # strengths withheld, band now higher
+        feedback = ask_llm(question, guard.clean_text, components, role=role, seed=seed, repeats=judge_repeats)
+        combined = combine(feedback)
     for name, comp in components.items():
         comp["weight"] = combined["weights"].get(name, 0.0)
     blocked = bool(set(guard.flags) & BLOCKING_FLAGS)

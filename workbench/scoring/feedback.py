@@ -9,6 +9,7 @@ When the model's reply is unusable, rule-based feedback from the components is r
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -22,6 +23,8 @@ FEEDBACK_MAX_TOKENS = 220  # ours: two short strengths and two improvements fit 
 PROMPT_MAX_ANSWER_CHARS = 2_400  # ours: about 400 words; keeps the prompt inside the context and fast
 MIN_QUOTE_CHARS = 8  # ours: shorter quotes are not evidence
 OPEN, CLOSE = "<<<ANSWER", "ANSWER>>>"
+FEEDBACK_TITLES = {"strengths": "What worked", "improvements": "What to improve"}  # the report's and notebook's
+UNVERIFIED_QUOTE = "no quote from your answer could be verified"  # beside an LLM point whose quote is not in it
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -63,6 +66,23 @@ def build_messages(question: str, answer: str, role: str | None = None) -> list[
     context = f"Role: {role}\n" if role else ""
     user = f"{context}Question: {question}\n{OPEN}\n{safe}\n{CLOSE}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+def feedback_key(question: str, answer: str, role: str | None, *, seed: int, repeats: int,
+                 temperature: float = 0.0) -> str:
+    """What the LLM's feedback depends on, hashed: model, prompt, schema, token limit, question, answer, role,
+    seed, repeats and temperature. Stored feedback with the same key is the reply the LLM would give again."""
+    recipe = json.dumps([LLM_MODEL_ID, SYSTEM_PROMPT, SCHEMA, FEEDBACK_MAX_TOKENS, question, answer, role, seed,
+                         max(1, repeats), temperature], sort_keys=True)
+    return hashlib.sha256(recipe.encode()).hexdigest()[:16]
+
+
+def reusable(stored: dict | None, key: str, band: str) -> bool:
+    """Whether stored feedback can stand for a new LLM call: written by the LLM from the same inputs
+    (``feedback_key``), and, when its strengths were withheld for the lowest band, still in that band."""
+    if not stored or stored.get("source") != "llm" or stored.get("input_key") != key:
+        return False
+    return band == LOWEST_BAND or not stored.get("strengths_withheld")
 
 
 def _validate(text: str, answer: str) -> dict | None:
@@ -147,5 +167,6 @@ def llm_feedback(question: str, answer: str, components: dict[str, dict], *, rol
         "judge_ratings": ratings,
         "judge_rating_sd": round(statistics.pstdev(ratings), 3) if len(ratings) > 1 else 0.0,
         "used_in_score": False,
+        "input_key": feedback_key(question, answer, role, seed=seed, repeats=repeats, temperature=temperature),
     })
     return feedback

@@ -1,10 +1,13 @@
 """Tables and charts for ``notebooks/40_scoring.ipynb`` (kept here so the notebook stays thin)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from workbench.scoring.feedback import FEEDBACK_TITLES, UNVERIFIED_QUOTE
 
 COMPONENT_ORDER = ("relevance", "coverage", "structure", "specificity", "communication", "delivery")
 
@@ -35,29 +38,55 @@ def scores_table(results: dict[str, dict]) -> Any:
     return pd.DataFrame(rows).set_index("answer")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def md_escape(text: Any) -> str:
+    """``text`` shown literally in Markdown: an answer's ``*`` or ``#`` or a leading ``+`` is not markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def card_text(name: str, res: dict) -> str:
-    """A per-answer card: overall ± uncertainty, band, each component with evidence and reasons, feedback."""
-    lines = [f"### {name}", f"**{res['overall']:.0f}/100 ± {res['uncertainty']:.0f}** ({res['band']})"]
+    """A per-answer card in Markdown: overall ± uncertainty and band, each component with its evidence and
+    reasons, then the written feedback (each point with its verified quote, or saying none was verified).
+    Blocks are separated by blank lines and the answer's words are escaped, so no part runs into another."""
+    blocks = [f"### {md_escape(name)}", f"**{res['overall']:.0f}/100 ± {res['uncertainty']:.0f}** ({res['band']})"]
     if res["flags"]:
-        lines.append("flags: " + ", ".join(res["flags"]))
-    for reason in res.get("reasons", []):
-        lines.append(f"- {reason}")
+        blocks.append("flags: " + ", ".join(md_escape(flag) for flag in res["flags"]))
+    if res.get("reasons"):
+        blocks.append("\n".join(f"- {md_escape(reason)}" for reason in res["reasons"]))
+    lines = []
     for comp_name in COMPONENT_ORDER:
         comp = res["components"].get(comp_name)
         if not comp:
             continue
-        lines.append(f"- **{comp_name}** {comp['score']:.0f} (weight {comp.get('weight', 0):.2f})"
-                     + (f": {'; '.join(comp['reasons'][:2])}" if comp["reasons"] else ""))
-        for quote in comp["evidence"][:2]:
-            lines.append(f"    - {quote}")
+        reasons = f": {md_escape('; '.join(comp['reasons'][:2]))}" if comp["reasons"] else ""
+        lines.append(f"- **{comp_name}** {comp['score']:.0f} (weight {comp.get('weight', 0):.2f}){reasons}")
+        lines.extend(f"  - “{md_escape(quote)}”" for quote in comp["evidence"][:2])
+    if lines:
+        blocks.append("*Components*\n\n" + "\n".join(lines))
     feedback = res.get("feedback")
     if feedback:
-        lines.append(f"**Feedback** ({feedback.get('source')})")
-        for kind, mark in (("strengths", "+"), ("improvements", "→")):
-            for item in feedback.get(kind, []):
-                quote = f' — "{item["quote"]}"' if item.get("quote") else ""
-                lines.append(f"- {mark} {item['point']}{quote}")
-    return "\n".join(lines)
+        blocks.extend(_feedback_blocks(feedback))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _feedback_blocks(feedback: dict) -> list[str]:
+    source = feedback.get("source")
+    heading = f"**Feedback** ({source}{', reused from the earlier run' if feedback.get('reused') else ''})"
+    blocks = [heading]
+    for key, title in FEEDBACK_TITLES.items():
+        items = []
+        for item in feedback.get(key, []):
+            if item.get("quote"):
+                items.append(f"- {md_escape(item['point'])} — “{md_escape(item['quote'])}”")
+            else:
+                items.append(f"- {md_escape(item['point'])}" + (f" *({UNVERIFIED_QUOTE})*" if source == "llm" else ""))
+        if items:
+            blocks.append(f"*{title}*\n\n" + "\n".join(items))
+        elif key == "strengths" and feedback.get("strengths_withheld"):
+            blocks.append(f"*{title}*: {md_escape(feedback['strengths_withheld'])}.")
+    return blocks
 
 
 def plot_components(results: dict[str, dict]) -> Figure:

@@ -21,6 +21,10 @@ from workbench.store import SessionStore
 
 Result = TypeVar("Result")
 ANSWERED_STATES = (TurnState.ANSWERED, TurnState.ANALYSED)
+TYPED = "typed answer, no recording"
+NEVER_STORED = "recording not stored (never saved, or removed outside the workbench)"
+KEEP_MEDIA_HINT = ("to analyse again (another model, other settings), set keep_media = true in workbench.toml "
+                   "(or WORKBENCH_KEEP_MEDIA=1) before recording")
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,57 @@ def is_answered(turn: Turn) -> bool:
     return turn.state in ANSWERED_STATES or bool((turn.answer_text or "").strip()) or bool(turn.answer_media)
 
 
-def skip_reason(turn: Turn, *, needs_media: bool, stored_media: set[str]) -> str | None:
-    """Why a stage does not analyse an answered turn, or None when it does (the one skip rule)."""
+def discarded_reason(when: str) -> str:
+    """The skip reason of a turn whose recording the privacy default deleted after its analysis."""
+    return f"recording deleted after analysis ({when}, the privacy default)"
+
+
+def skip_reason(turn: Turn, *, needs_media: bool, stored_media: set[str],
+                discarded: dict[str, str] | None = None) -> str | None:
+    """Why a stage does not analyse an answered turn, or None when it does (the one skip rule).
+
+    ``discarded``: the session's record of deleted recordings (name -> when), ``settings["media_discarded"]``.
+    """
     if not needs_media:
         return None
     if not turn.answer_media:
-        return "typed answer, no recording"
+        return TYPED
     if turn.answer_media not in stored_media:
-        return "recording no longer stored (discarded after analysis, or never saved)"
+        when = (discarded or {}).get(turn.answer_media)
+        return discarded_reason(when) if when else NEVER_STORED
     return None
+
+
+def skipped_lines(run: StageRun, session: Session, *, model_id: str | None = None) -> list[str]:
+    """What a person needs to know about the turns a run skipped, one line each group: which turns,
+    why, whether their earlier results are still shown, and (for deleted recordings) that a requested
+    ``model_id`` was not applied and how to keep recordings for re-analysis."""
+    turns = {turn.index: turn for turn in session.turns}
+    deleted = [s["turn"] for s in run.skipped if s["reason"].startswith("recording deleted after analysis")]
+    lines = []
+    if deleted:
+        stored = [i for i in deleted if run.stage in turns[i].analysis]
+        used = sorted({m for i in stored if (m := _model_of(turns[i].analysis[run.stage]))})
+        line = f"turn(s) {_join(deleted)}: recording deleted after analysis (the privacy default)."
+        if stored:
+            line += f" Shown: the {run.stage} results stored then"
+            line += f" (made with {', '.join(used)})." if used else "."
+        if model_id and used and used != [model_id]:
+            line += f" MODEL_ID = {model_id!r} was not applied to them."
+        lines.append(f"{line} To {KEEP_MEDIA_HINT.removeprefix('to ')}.")
+    for skip in run.skipped:
+        if skip["turn"] not in deleted:
+            lines.append(f"turn {skip['turn']}: {skip['reason']}")
+    return lines
+
+
+def _model_of(result: dict[str, Any]) -> str | None:
+    transcript = result.get("transcript")
+    return transcript.get("model_id") if isinstance(transcript, dict) else result.get("model_id")
+
+
+def _join(indices: list[int]) -> str:
+    return ", ".join(str(i) for i in indices)
 
 
 def run_stage(stage: Stage[Result], session_id: str, *, store: SessionStore, progress: bool = False) -> StageRun:
@@ -81,12 +127,13 @@ def run_stage(stage: Stage[Result], session_id: str, *, store: SessionStore, pro
     """
     session = store.get(session_id)
     stored_media = set(store.list_media(session_id)) if stage.needs_media else set()
+    discarded = dict(session.settings.get("media_discarded", {}))
     run = StageRun(stage=stage.name, session_id=session.id)
     results: list[Result] = []
     for turn in session.turns:
         if not is_answered(turn):
             continue
-        reason = skip_reason(turn, needs_media=stage.needs_media, stored_media=stored_media)
+        reason = skip_reason(turn, needs_media=stage.needs_media, stored_media=stored_media, discarded=discarded)
         if reason is None:
             if progress:
                 print(f"{stage.name}: turn {turn.index}", file=sys.stderr, flush=True)

@@ -17,15 +17,19 @@ from workbench.vision.frames import FaceAnalysis
 from workbench.store import SessionStore
 
 
-def scoring_stage(*, llm_feedback: bool = True) -> Stage[AnswerScores]:
-    """Scores of each answer, from its text and the voice and face results stored beside it."""
+def scoring_stage(*, llm_feedback: bool = True, reuse_feedback: bool = True) -> Stage[AnswerScores]:
+    """Scores of each answer, from its text and the voice and face results stored beside it.
+
+    ``reuse_feedback``: an earlier run's LLM feedback written from the same inputs is kept instead of
+    asking the LLM again (minutes per session on a laptop); False writes it afresh."""
     def analyse(session: Session, turn: Turn, path: Path | None) -> AnswerScores:
         # the voice and face stages store a VoiceAnalysis and a FaceAnalysis; scoring reads their measures
         voice, face = turn.analysis.get("voice"), turn.analysis.get("face")
         return score_answer(turn.question, turn.answer_text or "", concepts=turn.concepts or None,
                             role=session.role, voice=VoiceMetrics.from_json(voice) if voice else None,
                             face=FaceAnalysis.from_json(face).summary if face else None,
-                            llm_feedback=llm_feedback)
+                            llm_feedback=llm_feedback,
+                            stored_feedback=turn.analysis.get("scores", {}).get("feedback") if reuse_feedback else None)
 
     return Stage(
         name="scoring", needs_media=False, analyse=analyse,
@@ -38,10 +42,11 @@ def scoring_stage(*, llm_feedback: bool = True) -> Stage[AnswerScores]:
 
 
 def run_scoring(session_id: str, *, store: SessionStore, llm_feedback: bool = True,
-                progress: bool = False) -> StageRun:
+                reuse_feedback: bool = True, progress: bool = False) -> StageRun:
     """The scoring stage over a stored session (``turn.analysis["scores"]``). A role-play session also
     gets the OET-style rubric, stored in ``session.settings["roleplay_scores"]`` and in the summary."""
-    run = run_stage(scoring_stage(llm_feedback=llm_feedback), session_id, store=store, progress=progress)
+    stage = scoring_stage(llm_feedback=llm_feedback, reuse_feedback=reuse_feedback)
+    run = run_stage(stage, session_id, store=store, progress=progress)
     session = store.get(session_id)
     roleplay = None
     if session.mode == "roleplay" and session.settings.get("card"):
