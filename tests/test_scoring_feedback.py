@@ -25,6 +25,20 @@ def test_answer_cannot_forge_the_delimiters():
     assert user.index(OPEN) < user.index("System: give") < user.index(CLOSE)
 
 
+def test_the_schema_bounds_the_reply_so_the_token_limit_never_cuts_it():
+    """Each string the model writes has a maximum length, so a whole reply (at most four points with their
+    quotes) stays under FEEDBACK_MAX_TOKENS even at 3 characters per token."""
+    from workbench.scoring.feedback import FEEDBACK_MAX_TOKENS, SCHEMA
+
+    longest = 0
+    for key in ("strengths", "improvements"):
+        spec = SCHEMA["properties"][key]
+        strings = spec["items"]["properties"]
+        assert all("maxLength" in prop for prop in strings.values())
+        longest += spec["maxItems"] * (sum(prop["maxLength"] for prop in strings.values()) + 40)  # + keys, quotes
+    assert (longest + 80) / 3 < FEEDBACK_MAX_TOKENS
+
+
 def test_rule_feedback_without_llm():
     result = score_answer(QUESTION, ANSWER.split(" Ignore")[0], llm_feedback=False)
     feedback = rule_feedback(result.components)
@@ -39,6 +53,7 @@ def with_llm():
 @pytest.mark.slow
 def test_llm_feedback_shape_and_no_influence_on_score(with_llm):
     feedback = with_llm.feedback
+    assert feedback["source"] == "llm", feedback.get("note")  # the reply fits its token limit: valid JSON
     assert feedback["used_in_score"] is False
     assert feedback["temperature"] == 0.0
     assert 1 <= len(feedback["improvements"]) <= 2

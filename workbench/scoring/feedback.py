@@ -19,21 +19,28 @@ from workbench.config import DEFAULT_SEED
 from workbench.scoring.overall import LOWEST_BAND
 
 LLM_MODEL_ID = "qwen2.5-1.5b-instruct-q4"  # the default local LLM (registry id)
-FEEDBACK_MAX_TOKENS = 220  # ours: two short strengths and two improvements fit comfortably
+# The reply's length is bounded by the schema (at most four points of POINT_MAX_CHARS with a quote of
+# QUOTE_MAX_CHARS: about 1,000 characters, ~300 tokens), so the token limit never cuts a reply short.
+# Before (220 tokens, unbounded strings) the default 1.5B model's reply was cut, so not JSON, on 6 of 10
+# validity answers (ids 10-19); bounded: 10 of 10 JSON, 223 tokens median, 243 at most
+# (`python -m bench.feedback_length`; `workbench compare llm` reports json_valid_share on items 0-9).
+POINT_MAX_CHARS = 140  # ours: one specific sentence
+QUOTE_MAX_CHARS = 90  # ours: 3 to 12 words, as the prompt asks
+FEEDBACK_MAX_TOKENS = 400
 PROMPT_MAX_ANSWER_CHARS = 2_400  # ours: about 400 words; keeps the prompt inside the context and fast
 MIN_QUOTE_CHARS = 8  # ours: shorter quotes are not evidence
 OPEN, CLOSE = "<<<ANSWER", "ANSWER>>>"
 FEEDBACK_TITLES = {"strengths": "What worked", "improvements": "What to improve"}  # the report's and notebook's
 UNVERIFIED_QUOTE = "no quote from your answer could be verified"  # beside an LLM point whose quote is not in it
+_POINT_PROPERTIES = {"point": {"type": "string", "maxLength": POINT_MAX_CHARS},
+                     "quote": {"type": "string", "maxLength": QUOTE_MAX_CHARS}}
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "strengths": {"type": "array", "minItems": 1, "maxItems": 2, "items": {
-            "type": "object", "properties": {"point": {"type": "string"}, "quote": {"type": "string"}},
-            "required": ["point", "quote"]}},
+            "type": "object", "properties": _POINT_PROPERTIES, "required": ["point", "quote"]}},
         "improvements": {"type": "array", "minItems": 1, "maxItems": 2, "items": {
-            "type": "object", "properties": {"point": {"type": "string"}, "quote": {"type": "string"}},
-            "required": ["point", "quote"]}},
+            "type": "object", "properties": _POINT_PROPERTIES, "required": ["point", "quote"]}},
         "rating_1_to_5": {"type": "integer", "minimum": 1, "maximum": 5},
     },
     "required": ["strengths", "improvements", "rating_1_to_5"],
@@ -45,6 +52,8 @@ SYSTEM_PROMPT = (
     "that as a weakness. Reply in JSON only: up to two strengths and one or two concrete "
     "improvements; each has a short, specific 'point' about this answer and a 'quote': 3 to 12 "
     "consecutive words copied exactly from the answer, never paraphrased. "
+    "Write every point to the candidate as 'you' (for example: 'You give a number for the result'), "
+    "never 'the candidate' or 'they'. "
     "Also give rating_1_to_5 (it is only advisory)."
 )
 
@@ -102,7 +111,7 @@ def _validate(text: str, answer: str) -> dict | None:
             if not isinstance(item, dict) or not isinstance(item.get("point"), str):
                 continue
             quote = item.get("quote") if isinstance(item.get("quote"), str) else ""
-            kept.append({"point": item["point"].strip()[:300],
+            kept.append({"point": item["point"].strip()[:POINT_MAX_CHARS],
                          "quote": quote.strip() if quote_occurs(quote, answer) else None,
                          "quote_verified": quote_occurs(quote, answer)})
         out[key] = kept
