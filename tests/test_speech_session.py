@@ -17,6 +17,7 @@ CARDS = Path("/usr/share/pocketsphinx/test/data/cards")
 
 def test_run_voice_writes_voice_and_transcript(data_dir):
     from workbench.speech import VoiceAnalysis
+    from workbench.stages.runner import NEVER_STORED, TYPED
     from workbench.stages.voice import run_voice
 
     store = SessionStore()
@@ -32,7 +33,7 @@ def test_run_voice_writes_voice_and_transcript(data_dir):
     result = run_voice(session.id, store=store).to_json()
     assert [a["turn"] for a in result["turns"]] == [0]
     assert {s["turn"]: s["reason"] for s in result["skipped"]} == {
-        1: "typed answer, no recording", 2: "recording no longer stored (discarded after analysis, or never saved)"}
+        1: TYPED, 2: NEVER_STORED}
     stored = store.get(session.id).turns[0]
     assert "spades" in stored.answer_text.lower()  # cards.transcription: eight of spades ...
     voice = stored.analysis["voice"]
