@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-from workbench.evaluation.llm import _SECOND_PERSON, _THIRD_PERSON, _feedback_points, load_dataset
+from workbench.evaluation.llm import _feedback_points, addresses_candidate, load_dataset
 from workbench.models import registry
 from workbench.scoring import feedback as fb
 
@@ -58,7 +58,7 @@ def main(names: list[str]) -> None:
             quotes = [q for _, q in points if q]
             rows.append({"json": is_json, "valid": fb._validate(reply.text, p["feedback_answer"]) is not None,
                          "tokens": reply.completion_tokens, "s": seconds, "points": len(points),
-                         "you": sum(bool(_SECOND_PERSON.search(t)) and not _THIRD_PERSON.search(t) for t, _ in points),
+                         "you": sum(addresses_candidate(t) for t, _ in points),
                          "quotes": len(quotes), "found": sum(fb.quote_occurs(q, p["feedback_answer"]) for q in quotes)})
             print(name, item.id, rows[-1], file=sys.stderr, flush=True)
         def total(key: str, rows: list[dict] = rows) -> int:

@@ -147,6 +147,11 @@ def _feedback_points(reply: str) -> tuple[bool, list[tuple[str, str | None]]]:
     return True, points
 
 
+def addresses_candidate(point: str) -> bool:
+    """A feedback point written to the candidate ('you'), not about them ('the candidate', 'they')."""
+    return bool(_SECOND_PERSON.search(point)) and not _THIRD_PERSON.search(point)
+
+
 def _rating(reply: str) -> int | None:
     try:
         value = json.loads(reply).get("rating_1_to_5")
@@ -184,7 +189,7 @@ def _evaluate(llm: Any, item: Item, seed: int, judge_seeds: int) -> ItemResult:
                           json_schema=SCHEMA).text
     is_json, points = _feedback_points(reply)
     quotes = [q for _, q in points if q]
-    addressed = sum(bool(_SECOND_PERSON.search(pt)) and not _THIRD_PERSON.search(pt) for pt, _ in points)
+    addressed = sum(addresses_candidate(pt) for pt, _ in points)
     work_calls = list(recorder.calls)
     recorder.purpose = "judge"
     ratings = [r for r in (_rating(recorder.chat(messages, max_tokens=FEEDBACK_MAX_TOKENS,

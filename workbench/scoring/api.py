@@ -11,7 +11,7 @@ from workbench.scoring import overall as overall_mod
 from workbench.scoring.communication import score_communication
 from workbench.scoring.coverage import score_coverage
 from workbench.scoring.delivery import score_delivery
-from workbench.scoring.feedback import agree_with_band, feedback_key, reusable, rule_feedback
+from workbench.scoring.feedback import agree_with_band, feedback_key, reusable, rule_feedback, written_from
 from workbench.scoring.feedback import llm_feedback as ask_llm
 from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
 from workbench.scoring.intent import Intent, resolve_intent
@@ -90,7 +90,7 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
     feedback = None
     asks_llm = llm_feedback and not (set(guard.flags) & BLOCKING_FLAGS)
     key = feedback_key(question, guard.clean_text, role, seed=seed, repeats=judge_repeats)
-    reused = asks_llm and bool(stored_feedback) and stored_feedback.get("input_key") == key
+    reused = asks_llm and written_from(stored_feedback, key)
     if reused:
         feedback = {**stored_feedback, "reused": True}
     elif asks_llm:

@@ -86,12 +86,15 @@ def feedback_key(question: str, answer: str, role: str | None, *, seed: int, rep
     return hashlib.sha256(recipe.encode()).hexdigest()[:16]
 
 
+def written_from(stored: dict | None, key: str) -> bool:
+    """Whether stored feedback is an LLM reply written from the inputs ``key`` stands for (``feedback_key``)."""
+    return bool(stored) and stored.get("source") == "llm" and stored.get("input_key") == key
+
+
 def reusable(stored: dict | None, key: str, band: str) -> bool:
-    """Whether stored feedback can stand for a new LLM call: written by the LLM from the same inputs
-    (``feedback_key``), and, when its strengths were withheld for the lowest band, still in that band."""
-    if not stored or stored.get("source") != "llm" or stored.get("input_key") != key:
-        return False
-    return band == LOWEST_BAND or not stored.get("strengths_withheld")
+    """Whether stored feedback can stand for a new LLM call: ``written_from`` the same inputs and, when its
+    strengths were withheld for the lowest band, still in that band."""
+    return written_from(stored, key) and (band == LOWEST_BAND or not stored.get("strengths_withheld"))
 
 
 def _validate(text: str, answer: str) -> dict | None:

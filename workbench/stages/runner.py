@@ -23,8 +23,9 @@ Result = TypeVar("Result")
 ANSWERED_STATES = (TurnState.ANSWERED, TurnState.ANALYSED)
 TYPED = "typed answer, no recording"
 NEVER_STORED = "recording not stored (never saved, or removed outside the workbench)"
-KEEP_MEDIA_HINT = ("to analyse again (another model, other settings), set keep_media = true in workbench.toml "
-                   "(or WORKBENCH_KEEP_MEDIA=1) before recording")
+DELETED = "recording deleted after analysis"
+KEEP_MEDIA_HINT = ("To analyse again (another model, other settings), set keep_media = true in workbench.toml "
+                   "(or WORKBENCH_KEEP_MEDIA=1) before recording.")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def is_answered(turn: Turn) -> bool:
 
 def discarded_reason(when: str) -> str:
     """The skip reason of a turn whose recording the privacy default deleted after its analysis."""
-    return f"recording deleted after analysis ({when}, the privacy default)"
+    return f"{DELETED} ({when}, the privacy default)"
 
 
 def skip_reason(turn: Turn, *, needs_media: bool, stored_media: set[str],
@@ -93,18 +94,18 @@ def skipped_lines(run: StageRun, session: Session, *, model_id: str | None = Non
     why, whether their earlier results are still shown, and (for deleted recordings) that a requested
     ``model_id`` was not applied and how to keep recordings for re-analysis."""
     turns = {turn.index: turn for turn in session.turns}
-    deleted = [s["turn"] for s in run.skipped if s["reason"].startswith("recording deleted after analysis")]
+    deleted = [s["turn"] for s in run.skipped if s["reason"].startswith(DELETED)]
     lines = []
     if deleted:
         stored = [i for i in deleted if run.stage in turns[i].analysis]
         used = sorted({m for i in stored if (m := _model_of(turns[i].analysis[run.stage]))})
-        line = f"turn(s) {_join(deleted)}: recording deleted after analysis (the privacy default)."
+        line = f"turn(s) {_join(deleted)}: {DELETED} (the privacy default)."
         if stored:
             line += f" Shown: the {run.stage} results stored then"
             line += f" (made with {', '.join(used)})." if used else "."
         if model_id and used and used != [model_id]:
             line += f" MODEL_ID = {model_id!r} was not applied to them."
-        lines.append(f"{line} To {KEEP_MEDIA_HINT.removeprefix('to ')}.")
+        lines.append(f"{line} {KEEP_MEDIA_HINT}")
     for skip in run.skipped:
         if skip["turn"] not in deleted:
             lines.append(f"turn {skip['turn']}: {skip['reason']}")
