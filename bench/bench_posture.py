@@ -3,7 +3,10 @@ together on one decode, in frames per second end to end.
 
 Target (issue 18): face + pose together >= 30 frames per second end to end on this machine.
 Media: the public-domain astronaut on a 640x480 canvas, slowly rotating, encoded at bench time.
-The face-alone figure is measured in the same run, so the ratio shows what pose adds.
+The face-alone figure is measured in the same run, so the ratio shows what pose adds. Two figures for
+face + pose: pose on every frame (``face_and_pose_every_frame_frames_per_s``), and the face stage as it
+runs (``vision.camera.analyse_camera``: pose on every ``posture_stride``-th frame, at most
+``POSTURE_MAX_FPS``), ``face_stage_with_posture_frames_per_s``.
 """
 from __future__ import annotations
 
@@ -63,6 +66,15 @@ def _face_pass(path: Path, *, with_pose: bool) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
+def _camera_pass(path: Path) -> tuple[int, float]:
+    """The face stage's own pass (``analyse_camera``): face on every sampled frame, pose on every k-th."""
+    from workbench.vision.camera import analyse_camera
+
+    started = time.perf_counter()
+    result = analyse_camera(path, fps=SOURCE_FPS)
+    return len(result.face.frames), time.perf_counter() - started
+
+
 def run() -> dict:
     from workbench.models import registry
     from workbench.vision import demo, video
@@ -85,13 +97,20 @@ def run() -> dict:
         _face_pass(path, with_pose=True)  # warm both
         face_n, face_s = _face_pass(path, with_pose=False)
         both_n, both_s = _face_pass(path, with_pose=True)
-    face_fps, both_fps = face_n / face_s, both_n / both_s
+        stage_n, stage_s = _camera_pass(path)
+    from workbench.vision.camera import posture_stride
+
+    face_fps, both_fps, stage_fps = face_n / face_s, both_n / both_s, stage_n / stage_s
     return figures | {
         "face_only_frames_per_s": round(face_fps, 1),
-        "face_and_pose_frames_per_s": round(both_fps, 1),
-        "face_and_pose_ms_per_frame": round(1000 / both_fps, 2),
-        "pose_cost_ratio_vs_face_only": round(face_fps / both_fps, 2),
+        "face_and_pose_every_frame_frames_per_s": round(both_fps, 1),
+        "face_and_pose_every_frame_ms_per_frame": round(1000 / both_fps, 2),
+        "pose_every_frame_cost_ratio_vs_face_only": round(face_fps / both_fps, 2),
+        "face_stage_with_posture_frames_per_s": round(stage_fps, 1),
+        "face_stage_pose_every_nth_frame": posture_stride(SOURCE_FPS),
+        "face_stage_cost_ratio_vs_face_only": round(face_fps / stage_fps, 2),
         "target_frames_per_s": TARGET_FPS,
-        "target_met": both_fps >= TARGET_FPS,
+        "target_met_pose_every_frame": both_fps >= TARGET_FPS,
+        "target_met_face_stage": stage_fps >= TARGET_FPS,
         "note": "end to end = decode + face landmarks with confidence + expression (+ pose and measures), one decode",
     }

@@ -1,10 +1,11 @@
-"""The short voice and face tables a student reads, built from the stored stage results.
+"""The short voice, face and posture tables a student reads, built from the stored stage results.
 
 Each row is a measure in plain words, its value with a unit, the norm it is compared with and a
 verdict (``"in"``, ``"low"``, ``"high"``, ``"fair"`` or None where no norm exists). Voice norms
 come from ``workbench.speech.norms.bands()`` and face norms from ``workbench.scoring.delivery.bands()``:
-they are imported, never restated here. Everything else a stage stored stays available
-in the report's collapsed "all measures" section.
+they are imported, never restated here. Posture has no norm from a source
+(``vision.posture_measures.NO_NORM``): its rows carry the number against the person's own baseline and
+no verdict. Everything else a stage stored stays available in the report's collapsed "all measures" section.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from workbench.scoring import delivery
 from workbench.speech import norms as voice_norms
 from workbench.speech.norms import Band
+from workbench.vision import posture_measures, posture_quality
 from workbench.vision.frames import FaceSummary
 
 REPORT_CONTEXT = voice_norms.DEFAULT_CONTEXT  # an interview answer is conversational speech
@@ -49,6 +51,31 @@ QUALITY_FLAG_WORDS = {
     "multiple_faces": "more than one face (the main one was followed)",
     "face_partly_outside": "face partly outside the picture",
 }
+# Posture measures shown to the student (keys of ``vision.posture_measures.summarise``): (key, plain label, unit).
+POSTURE_MEASURES = (
+    ("lean_shoulder_width_change_pct", "Leaning (+ towards the camera, − away)", "signed %"),
+    ("slouch_head_drop_pct", "Head sinking towards the shoulders (slouch)", "signed %"),
+    ("shoulder_tilt_change_deg", "Shoulder tilt change", "signed deg"),
+    ("gesturing_ratio", "Gesturing (hands moving above the waist)", "fraction"),
+    ("fidget_energy", "Fidgeting (hands and shoulders moving, head still)", "(sw/s)²"),
+    ("hand_to_face_touches", "Hand-to-face touches", "count"),
+    ("crossed_arms_ratio", "Arms crossed", "fraction"),
+)
+POSTURE_BASELINE_WORDS = {
+    posture_measures.BASELINE_FIRST_SECONDS: f"your first {posture_measures.BASELINE_WINDOW_S:g} seconds of the answer",
+    posture_measures.BASELINE_ANSWER_MEDIAN: "your median over the answer",
+    posture_measures.BASELINE_SESSION_MEDIAN: "your median over the session",
+}
+# Plain words for the posture stage's quality flags (workbench.vision.posture_quality).
+POSTURE_FLAG_WORDS = {
+    posture_quality.FLAG_NO_PERSON: "no person found",
+    posture_quality.FLAG_NOT_IN_FRAME: "shoulders or head outside the picture",
+    posture_quality.FLAG_LOW_VISIBILITY: "shoulders or head hidden",
+    posture_quality.FLAG_TOO_SMALL: "body too small in the picture",
+    posture_quality.FLAG_AT_EDGE: "points at the picture's edge left out",
+    posture_quality.FLAG_SEVERAL_PEOPLE: "several people (the nearest was followed)",
+}
+FIDGET_DIGITS = 3  # ours: fidget energy of a still person is ~0.001-0.01 (sw/s)^2
 VERDICT_WORDS = {"in": "in band", "low": "low", "high": "high", "fair": "fair", None: "–"}
 
 
@@ -197,3 +224,51 @@ def verdict_counts(rows: list[MeasureRow]) -> dict[str, int]:
         if row.verdict is not None:
             counts[row.verdict] = counts.get(row.verdict, 0) + 1
     return counts
+
+
+def posture_value_text(value: float | None, unit: str) -> str:
+    """A posture measure with its unit: signed where the sign is a direction."""
+    if value is None:
+        return "not measurable"
+    if unit == "signed %":
+        return f"{value:+.1f} %"
+    if unit == "signed deg":
+        return f"{value:+.1f}°"
+    if unit == "fraction":
+        return f"{value * PERCENT:.0f} % of the time"
+    if unit == "count":
+        return f"{value:.0f}"
+    return f"{value:.{FIDGET_DIGITS}f} {unit}"
+
+
+def posture_rows(posture: dict[str, Any]) -> list[MeasureRow]:
+    """The student's posture table for one answer's ``turn.analysis["posture"]``: each measure against
+    the person's own baseline, no verdict (no norm is known from a source). Empty when not measured."""
+    summary = (posture or {}).get("summary") or {}
+    if not summary.get("measured"):
+        return []
+    rows = [MeasureRow(label, posture_value_text(_number(summary.get(key)), unit), "–", None, summary["norm"])
+            for key, label, unit in POSTURE_MEASURES]
+    changes, steady = summary.get("posture_change_events"), _number(summary.get("longest_steady_posture_s"))
+    if changes is not None:
+        text = f"{changes} time{'s' if changes != 1 else ''}" + (f", longest steady {steady:.0f} s" if steady else "")
+        rows.append(MeasureRow("Posture changes (held 1 s or more)", text, "–", None, summary["norm"]))
+    return rows
+
+
+def posture_quality_note(posture: dict[str, Any]) -> str:
+    """What the posture numbers are measured against, how many frames were usable, and why not."""
+    summary = (posture or {}).get("summary") or {}
+    warnings = " ".join(str(w) for w in (posture or {}).get("warnings") or [])
+    if not summary.get("measured"):
+        reason = summary.get("not_measured_reason") or "not measured"
+        return f"Posture {reason.removeprefix('posture ')}." + (f" {warnings}" if warnings and warnings not in reason
+                                                                  else "")
+    baseline = summary["baseline"]
+    note = (f"Measured against {POSTURE_BASELINE_WORDS.get(baseline['kind'], baseline['kind'])}, "
+            f"{summary['frames_used']} of {summary['frames_total']} sampled frames usable")
+    quality = summary.get("quality") or {}
+    reasons = [f"{POSTURE_FLAG_WORDS[flag]}: {quality[flag]}"
+               for flag in posture_quality.ALL_FLAGS if quality.get(flag)]
+    note += ("; " + ", ".join(reasons)) if reasons else ""
+    return note + ". No norm from a source: the numbers, without a verdict." + (f" {warnings}" if warnings else "")

@@ -21,6 +21,7 @@ from workbench.report.render import COMPONENT_LABELS
 from workbench.session import Session, Turn
 from workbench.speech.plots import plot_timeline as plot_voice_timeline
 from workbench.vision.plots import plot_timeline as plot_face_timeline
+from workbench.vision.posture_plots import has_timeline, plot_posture_timeline
 
 FIG_WIDTH_IN = 8.0  # inches
 COMPONENT_CMAP = "RdYlGn"  # red (0) to green (100): the score scale of workbench.scoring
@@ -47,6 +48,15 @@ def face_timeline(turn: Turn) -> Figure | None:
     if not face or not face.get("series", {}).get("t_s"):
         return None  # no video, or a stored result without a series (no usable frame)
     return plot_face_timeline(face, title=f"Answer {turn.index + 1}: face over time")
+
+
+def posture_timeline(turn: Turn) -> Figure | None:
+    """One answer's posture timeline (``vision.posture_plots``) against its baseline; None when posture
+    was not measured."""
+    posture = turn.analysis.get("posture")
+    if not has_timeline(posture):
+        return None
+    return plot_posture_timeline(posture, title=f"Answer {turn.index + 1}: posture over time (against your baseline)")
 
 
 def session_timeline(session: Session, summary: dict[str, Any]) -> Figure | None:

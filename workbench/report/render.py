@@ -11,7 +11,9 @@ import re
 from typing import Any, Callable, Iterable
 
 from workbench.privacy.anonymise import anonymise_text as anonymise_text_of
-from workbench.report.measures import VERDICT_WORDS, face_quality_note, face_rows, voice_rows
+from workbench.report.measures import (
+    VERDICT_WORDS, face_quality_note, face_rows, posture_quality_note, posture_rows, voice_rows,
+)
 from workbench.report.summary import scalars
 from workbench.scoring.feedback import FEEDBACK_TITLES, UNVERIFIED_QUOTE
 from workbench.session import Turn
@@ -177,7 +179,7 @@ def _scores_rows(scores: dict[str, Any], turn_summary: dict[str, Any]) -> list[t
 def _all_measures_html(turn: Turn, turn_summary: dict[str, Any]) -> str:
     """Every scalar the stages stored for this answer, by its key (for researchers)."""
     blocks = []
-    for name, key in (("Voice", "voice"), ("Face", "face")):
+    for name, key in (("Voice", "voice"), ("Face", "face"), ("Posture", "posture")):
         values = turn_summary.get(key) or {}
         if values:
             blocks.append(f"<h5>{name}</h5>" + table_html(sorted(values.items()), ("key", "value")))
@@ -235,6 +237,11 @@ def answer_card_html(turn: Turn, turn_summary: dict[str, Any], *, anonymise_text
                      + f"<p style='color:#57606a;font-size:0.9em'>{esc(face_quality_note(face))}</p>")
     else:
         parts.append("<p><em>Face: not analysed for this answer (no video, or the stage did not run).</em></p>")
+    posture = turn.analysis.get("posture")
+    if posture:
+        rows = posture_rows(posture)
+        note = f"<p style='color:#57606a;font-size:0.9em'>{esc(posture_quality_note(posture))}</p>"
+        parts.append("<h4>Posture</h4>" + (measure_table_html(rows, title="posture measure") if rows else "") + note)
     parts.append(_all_measures_html(turn, turn_summary))
     parts.append("</div>")
     return "".join(parts)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from workbench.report.measures import face_rows, voice_rows
+from workbench.report.measures import face_rows, posture_rows, voice_rows
 from workbench.report.overview import asked_turns, strengths_and_improvements
 from workbench.scoring.api import session_overview
 from workbench.session import Session
 
-STAGE_KEYS = ("voice", "face", "scores")  # where each stage stores its result in ``turn.analysis``
+STAGE_KEYS = ("voice", "face", "posture", "scores")  # where each stage stores its result in ``turn.analysis``
 # Wall-clock timings the stages record about themselves: measurements of this machine's load, not
 # results, so they are left out of ``numbers`` (which two deterministic runs must reproduce).
 TIMING_LEAVES = frozenset({"analyse_s", "transcribe_s", "real_time_factor", "elapsed_s", "latency_s", "wall_s"})
@@ -107,8 +107,10 @@ def build_summary(session: Session) -> dict[str, Any]:
             "components": components,
             "voice": scalars(analysis.get("voice") or {}),
             "face": scalars(analysis.get("face") or {}),
+            "posture": scalars(analysis.get("posture") or {}),
             "voice_table": [row.to_json() for row in voice_rows(analysis.get("voice") or {})],
             "face_table": [row.to_json() for row in face_rows(analysis.get("face") or {})],
+            "posture_table": [row.to_json() for row in posture_rows(analysis.get("posture") or {})],
             "stages_present": [k for k in STAGE_KEYS if analysis.get(k)],
         })
     # The session's score and uncertainty are the scoring stage's own (scores.json, notebook 40).

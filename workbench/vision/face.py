@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,13 +95,15 @@ def analyse_video(
     thumbnails_dir: str | Path | None = None,
     max_duration_s: float = MAX_MEDIA_DURATION_S,
     series_points: int = aggregate.MAX_SERIES_POINTS,
+    on_frame: Callable[[float, np.ndarray], Any] | None = None,
 ) -> FaceAnalysis:
     """Analyse a video (webm, mp4, avi, ...) sampled at ``fps`` frames per second.
 
     Still-image paths are passed to ``analyse_image``. ``progress=True`` prints the analysed time to
     stderr; a callable receives it in seconds. ``keep_frames=True`` keeps small copies of the frames
     in memory (``analysis.kept_frames``) for notebooks; ``thumbnails_dir`` writes annotated JPEGs.
-    ``analysis.series`` is a timeline of at most ``series_points`` points.
+    ``analysis.series`` is a timeline of at most ``series_points`` points. ``on_frame(t_s, rgb)`` is
+    called with every decoded frame (one decode for the face and another stage, e.g. posture).
     """
     if video.is_image_path(path):
         return analyse_image(path, thumbnails_dir=thumbnails_dir)
@@ -115,6 +118,8 @@ def analyse_video(
         for t_s, rgb in video.iter_video_frames(path, fps=fps, max_duration_s=max_duration_s, info=info):
             result = frame_result(t_s, rgb, tracker.observe(rgb, int(round(t_s * 1000))), classifier)
             frames.append(result)
+            if on_frame is not None:
+                on_frame(t_s, rgb)
             if keep_frames and len(analysis.kept_frames) < MAX_KEPT_FRAMES:
                 analysis.kept_frames.append((t_s, video.downscale(rgb, KEPT_FRAME_SIDE_PX).copy()))
             if thumbnails_dir is not None and result.face_present and t_s >= next_thumb_s \

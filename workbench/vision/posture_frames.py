@@ -10,6 +10,11 @@ from typing import Any
 from workbench.vision import posture_quality
 
 POSE_MODEL_ID = "mediapipe-pose-landmarker-full"
+SERIES_KEYS = ("shoulder_tilt_deg", "shoulder_width_px", "head_height_sw", "hands_speed_sw_per_s", "hand_on_face")
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) else value
 
 
 @dataclass
@@ -58,20 +63,23 @@ class PostureAnalysis:
     models: dict[str, str] = field(default_factory=lambda: {"pose": POSE_MODEL_ID})
     thumbnails: list[Path] = field(default_factory=list)
 
-    def series(self) -> dict[str, list]:
-        """The timeline of the measures' inputs, usable frames only (None elsewhere)."""
-        keys = ("shoulder_tilt_deg", "shoulder_width_px", "head_height_sw", "hands_speed_sw_per_s", "hand_on_face")
-        return {"t_s": [f.t_s for f in self.frames]} | {
-            key: [getattr(f, key) if f.usable else None for f in self.frames] for key in keys}
+    def series(self, max_points: int | None = None) -> dict[str, list]:
+        """The timeline of the measures' inputs, usable frames only (None elsewhere); with ``max_points``
+        every k-th frame so that at most that many remain."""
+        step = max(1, -(-len(self.frames) // max_points)) if max_points else 1
+        frames = self.frames[::step]
+        return {"t_s": [f.t_s for f in frames]} | {
+            key: [_rounded(getattr(f, key)) if f.usable else None for f in frames] for key in SERIES_KEYS}
 
-    def to_json(self, include_frames: bool = False, include_series: bool = False) -> dict[str, Any]:
+    def to_json(self, include_frames: bool = False, include_series: bool = False,
+                series_points: int | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "source": self.source, "kind": self.kind, "sampling_fps": self.sampling_fps,
             "width_px": self.width_px, "height_px": self.height_px, "models": self.models,
             "warnings": self.warnings, "summary": self.summary, "thumbnails": [str(p) for p in self.thumbnails],
         }
         if include_series:
-            data["series"] = self.series()
+            data["series"] = self.series(series_points)
         if include_frames:
             data["frames"] = [f.to_json() for f in self.frames]
         return data

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 BASELINE_WINDOW_S = 5.0  # ours: the first seconds of an answer, before the person has settled or tired
 MIN_BASELINE_FRAMES = 5  # ours: fewer usable frames in the window -> the answer's median is the baseline
-MIN_USABLE_FRAMES = 10  # ours: 1 s at the default 10 fps; below it an answer is "not measured"
+MIN_USABLE_FRAMES = 10  # ours: 2 s at the face stage's posture rate (vision.camera, 5 fps); fewer: "not measured"
 HEAD_STILL_SW_PER_S = 0.15  # ours: the nose moves less than this (shoulder widths per second): head still
 GESTURE_MIN_SPEED_SW_PER_S = 0.5  # ours: a wrist moving at least this fast in the gesture zone gestures
 MAX_PAIR_GAP_PERIODS = 2.5  # ours: frames further apart (sampling periods) are not compared for motion
@@ -34,6 +34,9 @@ CHANGE_HEAD_SW = 0.1  # ours: ... or the head rising or sinking by a tenth of a 
 CHANGE_SMOOTH_S = 1.0  # ours: rolling-median window for the posture state
 CHANGE_MIN_HOLD_S = 1.0  # ours: a departure must last this long to count as a change
 
+BASELINE_FIRST_SECONDS = f"first_{BASELINE_WINDOW_S:g}_s"  # the kinds of Baseline.kind
+BASELINE_ANSWER_MEDIAN = "answer_median"
+BASELINE_SESSION_MEDIAN = "session_median"
 MEASURE_KEYS = (
     "shoulder_tilt_change_deg", "shoulder_tilt_change_p95_abs_deg", "lean_shoulder_width_change_pct",
     "slouch_head_drop_pct", "fidget_energy", "body_motion_energy", "gesturing_ratio", "hand_to_face_touches",
@@ -48,7 +51,7 @@ NO_NORM = "no norm known from a source: number and timeline only"
 class Baseline:
     """The person's own reference posture (medians over usable frames)."""
 
-    kind: str  # "first_5_s" | "answer_median" | "session_median"
+    kind: str  # BASELINE_FIRST_SECONDS | BASELINE_ANSWER_MEDIAN | BASELINE_SESSION_MEDIAN
     frames: int
     shoulder_tilt_deg: float
     shoulder_width_px: float
@@ -80,13 +83,13 @@ def answer_baseline(frames: Sequence["PostureFrame"]) -> Baseline | None:
     start = used[0].t_s
     window = [f for f in used if f.t_s - start <= BASELINE_WINDOW_S]
     if len(window) >= MIN_BASELINE_FRAMES:
-        return baseline_of(window, f"first_{BASELINE_WINDOW_S:g}_s")
-    return baseline_of(used, "answer_median")
+        return baseline_of(window, BASELINE_FIRST_SECONDS)
+    return baseline_of(used, BASELINE_ANSWER_MEDIAN)
 
 
 def session_baseline(answers: Sequence[Sequence["PostureFrame"]]) -> Baseline | None:
     """Median over every usable frame of a session's answers: one reference for the whole session."""
-    return baseline_of([f for frames in answers for f in frames], "session_median")
+    return baseline_of([f for frames in answers for f in frames], BASELINE_SESSION_MEDIAN)
 
 
 def tilt_changes_deg(frames: Sequence["PostureFrame"], baseline: Baseline) -> list[float]:
