@@ -6,6 +6,11 @@ environment already set up),
 pocketsphinx-testdata clips joined into answers, each muxed with a video track of the public-domain
 astronaut photo at 10 fps so the face stage runs too, reported end to end through the batch runner),
 and ``batch_s_per_interview_min``. Target (issue 7): a 10-minute interview in at most 300 s.
+
+With ``BENCH_REPORT_BASELINE=<commit>`` the sample report is also made by that commit's code (a
+``git worktree`` run with this environment), alternating with today's ``BASELINE_REPEATS`` times each:
+``sample_report_median_s`` against ``sample_report_baseline_median_s`` and their ratio, measured in the
+same run (issue 13: no slower than before the consolidation, commit 61af64f).
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ TARGET_S_FOR_10_MIN = 300.0  # issue 7: at most 5 minutes for a 10-minute interv
 GAP_S = 0.6  # ours: silence between joined clips, like a pause between sentences
 VIDEO_FPS = 10  # the face stage's default sampling rate (workbench.vision.video.DEFAULT_FPS)
 VIDEO_SIDE_PX = 320  # like the bundled sample session's frames
+BASELINE_REPEATS = 2  # ours: each path twice, alternating, so drift in the machine's load hits both
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _with_video(wav: Path, still: Path, out: Path) -> None:
@@ -67,8 +74,46 @@ def _stage_timings(reports_dir: Path) -> dict:
     return {}
 
 
+def _sample_report_s(code_dir: Path, tmp: Path) -> tuple[float, bool]:
+    """Seconds for ``workbench report --setup --sample`` run by the code in ``code_dir``, fresh data dirs."""
+    folder = Path(tempfile.mkdtemp(dir=tmp))
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "WORKBENCH_DATA_DIR": f"{folder}/data",
+           "WORKBENCH_REPORTS_DIR": f"{folder}/reports"}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "workbench", "report", "--setup", "--sample", "--json"],
+                          cwd=code_dir, env=env, capture_output=True, text=True, check=False)
+    return time.perf_counter() - started, done.returncode == 0
+
+
+def against_baseline(commit: str) -> dict:
+    """Today's sample report against ``commit``'s, alternating, medians and their ratio."""
+    import statistics
+
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        worktree = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(worktree), commit],
+                       check=True, capture_output=True)
+        try:
+            now, before, ok = [], [], True
+            for _ in range(BASELINE_REPEATS):
+                for code_dir, times in ((REPO, now), (worktree, before)):
+                    seconds, passed = _sample_report_s(code_dir, Path(tmp))
+                    times.append(round(seconds, 1))
+                    ok = ok and passed
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)],
+                           check=False, capture_output=True)
+    return {"sample_report_runs_s": now, "sample_report_baseline_runs_s": before, "baseline_commit": commit,
+            "sample_report_median_s": statistics.median(now),
+            "sample_report_baseline_median_s": statistics.median(before),
+            "sample_report_ratio_vs_baseline": round(statistics.median(now) / statistics.median(before), 3),
+            "sample_report_baseline_ok": ok}
+
+
 def run() -> dict:
     results: dict = {}
+    if os.environ.get("BENCH_REPORT_BASELINE"):
+        results |= against_baseline(os.environ["BENCH_REPORT_BASELINE"])
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         env = {**os.environ, "WORKBENCH_DATA_DIR": f"{tmp}/data", "WORKBENCH_REPORTS_DIR": f"{tmp}/reports"}
         started = time.perf_counter()

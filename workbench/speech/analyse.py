@@ -123,6 +123,7 @@ def analyse_voice(
         words=words, duration_s=duration_s, language=detected, model_id=model_id, beam_size=beam_size,
         language_probability=detected_probability, transcribe_s=transcribe_s,
     )
+    track = track.with_octaves_repaired()  # before any statistic or plot reads the pitch
     metrics = compute_metrics(words, track, duration_s=duration_s, context=context)
     source = "<array>" if isinstance(path, np.ndarray) else str(path)
     return VoiceAnalysis(transcript, metrics, track, source, time.perf_counter() - started)

@@ -24,6 +24,15 @@ NOISE_FLOOR_QUANTILE = 0.10  # ours: the room-noise level is the 10th percentile
 NOISE_FLOOR_MARGIN_DB = 6.0  # ours: 25 ms RMS of steady noise varies by about +/-2-3 dB; 6 dB clears it
 MIN_SPEECH_OVER_THRESHOLD_DB = 15.0  # ours: the noise rule never puts the threshold within 15 dB of the peaks
 MIN_VOICED_FRAMES = 20  # ours: fewer than 0.2 s of voicing gives no pitch statistics
+# Octave (and other harmonic) errors: Praat now and then locks onto the 2nd-4th harmonic (or the
+# sub-harmonic) for a few frames, often at a voicing onset; on the sample's ~87 Hz voice it read
+# 300-480 Hz. ``repair_octave_jumps`` folds such stretches back, or drops them when no factor fits.
+OCTAVE_LOCAL_WINDOW_S = 1.0  # ours: the local median runs over this much voiced speech
+OCTAVE_JUMP_MIN_ST = 9.0  # ours: a stretch this far from the local median is a candidate error
+OCTAVE_STEP_ST = 5.0  # ours: neighbouring frames further apart than this start a new stretch (real F0 glides)
+OCTAVE_MAX_STRETCH_S = 0.3  # ours: "a few frames"; longer stretches are speech, not an error
+OCTAVE_FIT_ST = 3.0  # ours: after folding by a factor the stretch must lie this close to the local median
+OCTAVE_FACTORS = (2.0, 3.0, 4.0, 0.5, 1 / 3)  # harmonics and sub-harmonics tried, in this order
 
 
 @dataclass
@@ -34,6 +43,7 @@ class ProsodyTrack:
     times_s: np.ndarray
     pitch_hz: np.ndarray
     loudness_db: np.ndarray
+    pitch_frames_repaired: int = 0  # frames ``with_octaves_repaired`` folded back or dropped
 
     @classmethod
     def empty(cls) -> "ProsodyTrack":
@@ -44,7 +54,13 @@ class ProsodyTrack:
             np.concatenate([self.times_s, other.times_s]),
             np.concatenate([self.pitch_hz, other.pitch_hz]),
             np.concatenate([self.loudness_db, other.loudness_db]),
+            self.pitch_frames_repaired + other.pitch_frames_repaired,
         )
+
+    def with_octaves_repaired(self) -> "ProsodyTrack":
+        """This track with its pitch's harmonic errors repaired (``repair_octave_jumps``)."""
+        pitch, changed = repair_octave_jumps(self.pitch_hz)
+        return ProsodyTrack(self.times_s, pitch, self.loudness_db, self.pitch_frames_repaired + changed)
 
     def silence_threshold_db(self) -> float:
         """Loudness below which a frame is silent; see ``silence_threshold_db``."""
@@ -100,6 +116,51 @@ def track_chunk(samples: np.ndarray, *, offset_s: float = 0.0) -> ProsodyTrack:
 def semitones(hz: np.ndarray, reference_hz: float) -> np.ndarray:
     """Frequencies in semitones relative to ``reference_hz``."""
     return 12.0 * np.log2(hz / reference_hz)
+
+
+def _stretches(pitch_hz: np.ndarray) -> list[np.ndarray]:
+    """Index runs of voiced frames with no gap and no step larger than ``OCTAVE_STEP_ST``."""
+    voiced = np.flatnonzero(np.isfinite(pitch_hz))
+    if voiced.size == 0:
+        return []
+    steps = np.abs(np.diff(12.0 * np.log2(pitch_hz[voiced])))
+    breaks = np.flatnonzero((np.diff(voiced) > 1) | (steps > OCTAVE_STEP_ST)) + 1
+    return np.split(voiced, breaks)
+
+
+def repair_octave_jumps(pitch_hz: np.ndarray) -> tuple[np.ndarray, int]:
+    """``pitch_hz`` (NaN unvoiced) with harmonic errors repaired, and how many frames were changed.
+
+    A stretch (see ``_stretches``) of at most ``OCTAVE_MAX_STRETCH_S`` whose median lies at least
+    ``OCTAVE_JUMP_MIN_ST`` semitones from the local median (the median of the voiced frames within
+    ``OCTAVE_LOCAL_WINDOW_S`` of voiced speech around it) is an error; each of its frames that far off
+    is divided by the first factor of ``OCTAVE_FACTORS`` that brings it within ``OCTAVE_FIT_ST`` of that
+    median, or dropped (NaN) when none does. Real intonation moves in glides, so it forms long stretches
+    and is left alone.
+    """
+    import pandas as pd
+
+    repaired = pitch_hz.astype(float, copy=True)
+    voiced = np.flatnonzero(np.isfinite(repaired))
+    if voiced.size < MIN_VOICED_FRAMES:
+        return repaired, 0
+    st = 12.0 * np.log2(repaired[voiced])
+    window = max(3, int(round(OCTAVE_LOCAL_WINDOW_S / HOP_S)) | 1)
+    local = np.full(repaired.shape, np.nan)
+    # a centred window cut short at the ends (a padded one would repeat a final error 50 times)
+    local[voiced] = pd.Series(st).rolling(window, center=True, min_periods=1).median().to_numpy()
+    changed = 0
+    for stretch in _stretches(pitch_hz):
+        offsets = 12.0 * np.log2(repaired[stretch]) - local[stretch]
+        if len(stretch) * HOP_S > OCTAVE_MAX_STRETCH_S or abs(float(np.median(offsets))) < OCTAVE_JUMP_MIN_ST:
+            continue
+        for index, offset in zip(stretch, offsets, strict=True):  # frame by frame: a glide back stays
+            if abs(offset) < OCTAVE_JUMP_MIN_ST:
+                continue
+            fits = [k for k in OCTAVE_FACTORS if abs(offset - 12.0 * np.log2(k)) <= OCTAVE_FIT_ST]
+            repaired[index] = repaired[index] / fits[0] if fits else np.nan
+            changed += 1
+    return repaired, changed
 
 
 def pitch_summary(track: ProsodyTrack) -> dict[str, float | None]:

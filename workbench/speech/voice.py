@@ -50,6 +50,7 @@ class VoiceMetrics:
     loudness_mean_db: float | None
     loudness_variability_db: float | None
     monotony: float | None  # 0 lively .. 1 flat, from the pitch variability
+    pitch_frames_repaired: int = 0  # 10 ms frames whose octave error was repaired (speech.prosody)
     fillers: list[dict[str, Any]] = field(default_factory=list)
     disfluencies: list[dict[str, Any]] = field(default_factory=list)
     pauses: list[dict[str, float]] = field(default_factory=list)
@@ -117,6 +118,7 @@ def compute_metrics(
     values |= loudness_summary(track)
     sd = values["pitch_variability_semitones"]
     values["monotony"] = None if sd is None else round(float(np.clip(1 - sd / MONOTONY_REFERENCE_SEMITONES, 0, 1)), 3)
+    values["pitch_frames_repaired"] = track.pitch_frames_repaired
     return VoiceMetrics(
         speech_detected=bool(words), duration_s=round(duration_s, 3), speaking_time_s=round(speaking_time_s, 3),
         word_count=n, filler_count=len(found),
