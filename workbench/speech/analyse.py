@@ -79,11 +79,13 @@ class VoiceAnalysis:
 def analyse_voice(
     path: str | Path | np.ndarray, *, model_id: str | None = None, beam_size: int = 5, language: str | None = "en",
     context: str = "conversation", progress: bool = False, chunk_s: float = CHUNK_S,
+    domain_prompt: str | None = None,
 ) -> VoiceAnalysis:
     """Transcribe a recording and measure its voice, in one pass of bounded chunks.
 
     ``path`` is any recording FFmpeg reads (or a 16 kHz mono array). Silence or noise gives an
     honest empty result: ``speech_detected`` False, no rates. Bad files raise ``InputError``.
+    ``domain_prompt``: see ``speech.stt.transcribe_chunk`` (the voice stage passes the question's).
     """
     model_id = model_id or default_model_id("stt")
     if get_spec(model_id).task != "stt":
@@ -107,6 +109,7 @@ def analyse_voice(
             t = time.perf_counter()
             chunk_words, chunk_language, probability = transcribe_chunk(
                 model, samples, offset_s=offset_s, beam_size=beam_size, language=language,
+                domain_prompt=domain_prompt,
             )
             transcribe_s += time.perf_counter() - t
             if language is None and probability is not None:
@@ -121,7 +124,7 @@ def analyse_voice(
             bar.close()
     transcript = Transcript(
         words=words, duration_s=duration_s, language=detected, model_id=model_id, beam_size=beam_size,
-        language_probability=detected_probability, transcribe_s=transcribe_s,
+        language_probability=detected_probability, transcribe_s=transcribe_s, domain_prompt=domain_prompt,
     )
     track = track.with_octaves_repaired()  # before any statistic or plot reads the pitch
     metrics = compute_metrics(words, track, duration_s=duration_s, context=context)

@@ -32,6 +32,12 @@ NO_SPEECH_PROB_HARD_MAX = 0.9  # ours: above this a segment is dropped whatever 
 DIGITAL_SILENCE_PEAK = 1e-3  # ours: a chunk whose peak is under -60 dBFS holds no speech; skip it
 TRAILING_WORD_PROB_MAX = 0.15  # ours: a segment's last word this unlikely and this short is invented
 TRAILING_WORD_MAX_S = 0.12  # ours: ("Thanks.", "here." seen after real speech with the filler prompt)
+# A domain prompt makes Whisper close answers with words nobody said ("Thank you very much.", "We'll see
+# you next time."): on the read-speech clips the run starts with a word it barely believes (p 0.001-0.18)
+# and holds a word squeezed into no time (0-20 ms), where real words have sound under them.
+INVENTED_RUN_MAX_WORDS = 5  # ours: the closing phrases seen were 2-5 words
+INVENTED_ONSET_PROB_MAX = 0.2  # ours
+SQUEEZED_WORD_MAX_S = 0.02  # ours: one step of Whisper's 20 ms timestamps
 FILLER_PASS_BEAM_SIZE = 1  # ours: the filler pass is greedy, to keep its cost low
 FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed is the same one
 # The filler pass costs a second encoder pass (greedy decoding is not cheaper: the encoder dominates), so
@@ -77,6 +83,7 @@ class Transcript:
     keep_fillers: bool = True
     transcribe_s: float = 0.0  # wall time of the transcription, seconds
     notes: list[str] = field(default_factory=list)
+    domain_prompt: str | None = None  # Whisper's initial prompt (speech.domain), None without one
 
     @property
     def text(self) -> str:
@@ -99,6 +106,7 @@ class Transcript:
             "model_id": self.model_id,
             "beam_size": self.beam_size,
             "keep_fillers": self.keep_fillers,
+            "domain_prompt": self.domain_prompt,
             "duration_s": round(self.duration_s, 3),
             "speech_detected": self.speech_detected,
             "word_count": len(self.words),
@@ -117,7 +125,7 @@ class Transcript:
             language=data.get("language", "en"), model_id=data.get("model_id", ""),
             beam_size=int(data.get("beam_size", 5)), language_probability=data.get("language_probability"),
             keep_fillers=bool(data.get("keep_fillers", True)), transcribe_s=float(data.get("transcribe_s", 0.0)),
-            notes=list(data.get("notes", [])),
+            notes=list(data.get("notes", [])), domain_prompt=data.get("domain_prompt"),
         )
 
 
@@ -136,6 +144,20 @@ def _invented_tail(word: Any) -> bool:
     return word.probability < TRAILING_WORD_PROB_MAX and (word.end - word.start) <= TRAILING_WORD_MAX_S
 
 
+def _invented_closing_start(words: list[Any], *, after_speech: bool) -> int:
+    """Where a closing phrase Whisper invented under a domain prompt starts in a segment's words (their
+    count when there is none): within the last ``INVENTED_RUN_MAX_WORDS``, the first word with probability
+    under ``INVENTED_ONSET_PROB_MAX`` from which on some word is squeezed into no time. The whole segment
+    can be such a phrase only ``after_speech`` (an earlier segment of the chunk held words)."""
+    first = 0 if after_speech else 1
+    for start in range(max(first, len(words) - INVENTED_RUN_MAX_WORDS), len(words)):
+        run = words[start:]
+        if words[start].probability < INVENTED_ONSET_PROB_MAX and any(
+                (w.end - w.start) <= SQUEEZED_WORD_MAX_S for w in run):
+            return start
+    return len(words)
+
+
 def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int, language: str | None,
             prompt: str | None) -> tuple[list[Word], Any]:
     segments, info = model.transcribe(
@@ -151,6 +173,8 @@ def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int,
         seg_words = [w for w in (segment.words or []) if w.word.strip()]
         while seg_words and _invented_tail(seg_words[-1]):
             seg_words.pop()
+        if prompt is not None and prompt != FILLER_PROMPT:
+            seg_words = seg_words[:_invented_closing_start(seg_words, after_speech=bool(words))]
         for w in seg_words:
             words.append(Word(w.word.strip(), round(float(offset_s + w.start), 3), round(float(offset_s + w.end), 3),
                               round(float(w.probability), 4)))
@@ -252,9 +276,12 @@ def merge_fillers(words: list[Word], verbatim: list[Word]) -> list[Word]:
 
 def transcribe_chunk(
     model: Any, samples: np.ndarray, *, offset_s: float = 0.0, beam_size: int = 5,
-    language: str | None = "en", keep_fillers: bool = True,
+    language: str | None = "en", keep_fillers: bool = True, domain_prompt: str | None = None,
 ) -> tuple[list[Word], str, float | None]:
     """Transcribe one 16 kHz mono chunk; word times are shifted by ``offset_s`` seconds.
+
+    ``domain_prompt`` (``speech.domain.domain_prompt``: the question and its topic words) is Whisper's
+    ``initial_prompt`` for the main pass, so the words of the field are heard as such.
 
     With ``keep_fillers``, a second greedy pass with ``FILLER_PROMPT`` over the gaps between words
     (``filler_regions``) finds the "um"/"uh" that the plain pass drops; only its filled pauses are merged
@@ -264,7 +291,8 @@ def transcribe_chunk(
     """
     if samples.size == 0 or float(np.max(np.abs(samples))) < DIGITAL_SILENCE_PEAK:
         return [], language or "en", None
-    words, info = _decode(model, samples, offset_s=offset_s, beam_size=beam_size, language=language, prompt=None)
+    words, info = _decode(model, samples, offset_s=offset_s, beam_size=beam_size, language=language,
+                          prompt=domain_prompt)
     if keep_fillers and words:
         words = merge_fillers(words, _filler_pass(model, samples, words, offset_s=offset_s, language=info.language))
     words = drop_words_in_silence(words, samples, offset_s=offset_s)
@@ -281,6 +309,7 @@ def transcribe(
     keep_fillers: bool = True,
     progress: bool = False,
     chunk_s: float = CHUNK_S,
+    domain_prompt: str | None = None,
 ) -> Transcript:
     """Transcribe a recording (any container, rate, channels) or a 16 kHz mono float32 array.
 
@@ -316,6 +345,7 @@ def transcribe(
         for offset_s, samples in iter_chunks(path_or_array, chunk_s=chunk_s):
             chunk_words, chunk_language, chunk_probability = transcribe_chunk(
                 model, samples, offset_s=offset_s, beam_size=beam_size, language=language, keep_fillers=keep_fillers,
+                domain_prompt=domain_prompt,
             )
             words.extend(chunk_words)
             if language is None and chunk_probability is not None and detected_probability is None:
@@ -330,5 +360,5 @@ def transcribe(
     return Transcript(
         words=words, duration_s=duration_s, language=detected, model_id=model_id, beam_size=beam_size,
         language_probability=detected_probability, keep_fillers=keep_fillers,
-        transcribe_s=time.perf_counter() - started, notes=notes,
+        transcribe_s=time.perf_counter() - started, notes=notes, domain_prompt=domain_prompt,
     )
