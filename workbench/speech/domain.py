@@ -21,11 +21,11 @@ MAX_PROMPT_WORDS = 90  # ours: ~120 tokens, well under Whisper's 223-token promp
 LEAD = "An interview answer."  # ours: tells the decoder what follows (spoken, first person)
 
 
-def domain_prompt(question: str | None, concepts: Sequence[str] = (), vocabulary: Sequence[str] = ()) -> str | None:
-    """The prompt for an answer to ``question``: the question, then its concept words and any extra
-    ``vocabulary`` (role words), cut to ``MAX_PROMPT_WORDS`` words. None when there is nothing to say."""
+def domain_prompt(question: str | None, concepts: Sequence[str] = ()) -> str | None:
+    """The prompt for an answer to ``question``: the question, then its concept words, cut to
+    ``MAX_PROMPT_WORDS`` words. None when there is nothing to say."""
     question = " ".join((question or "").split())
-    terms = [" ".join(t.split()) for t in (*concepts, *vocabulary) if t and t.strip()]
+    terms = [" ".join(t.split()) for t in concepts if t and t.strip()]
     if not question and not terms:
         return None
     text = f"{LEAD} {question}" + (f" Topics: {', '.join(dict.fromkeys(terms))}." if terms else "")

@@ -123,7 +123,7 @@ def _stretches(pitch_hz: np.ndarray) -> list[np.ndarray]:
     voiced = np.flatnonzero(np.isfinite(pitch_hz))
     if voiced.size == 0:
         return []
-    steps = np.abs(np.diff(12.0 * np.log2(pitch_hz[voiced])))
+    steps = np.abs(np.diff(semitones(pitch_hz[voiced], 1.0)))
     breaks = np.flatnonzero((np.diff(voiced) > 1) | (steps > OCTAVE_STEP_ST)) + 1
     return np.split(voiced, breaks)
 
@@ -144,20 +144,20 @@ def repair_octave_jumps(pitch_hz: np.ndarray) -> tuple[np.ndarray, int]:
     voiced = np.flatnonzero(np.isfinite(repaired))
     if voiced.size < MIN_VOICED_FRAMES:
         return repaired, 0
-    st = 12.0 * np.log2(repaired[voiced])
+    st = semitones(repaired[voiced], 1.0)
     window = max(3, int(round(OCTAVE_LOCAL_WINDOW_S / HOP_S)) | 1)
     local = np.full(repaired.shape, np.nan)
     # a centred window cut short at the ends (a padded one would repeat a final error 50 times)
     local[voiced] = pd.Series(st).rolling(window, center=True, min_periods=1).median().to_numpy()
     changed = 0
     for stretch in _stretches(pitch_hz):
-        offsets = 12.0 * np.log2(repaired[stretch]) - local[stretch]
+        offsets = semitones(repaired[stretch], 1.0) - local[stretch]
         if len(stretch) * HOP_S > OCTAVE_MAX_STRETCH_S or abs(float(np.median(offsets))) < OCTAVE_JUMP_MIN_ST:
             continue
         for index, offset in zip(stretch, offsets, strict=True):  # frame by frame: a glide back stays
             if abs(offset) < OCTAVE_JUMP_MIN_ST:
                 continue
-            fits = [k for k in OCTAVE_FACTORS if abs(offset - 12.0 * np.log2(k)) <= OCTAVE_FIT_ST]
+            fits = [k for k in OCTAVE_FACTORS if abs(offset - semitones(k, 1.0)) <= OCTAVE_FIT_ST]
             repaired[index] = repaired[index] / fits[0] if fits else np.nan
             changed += 1
     return repaired, changed

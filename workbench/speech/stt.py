@@ -159,7 +159,7 @@ def _invented_closing_start(words: list[Any], *, after_speech: bool) -> int:
 
 
 def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int, language: str | None,
-            prompt: str | None) -> tuple[list[Word], Any]:
+            prompt: str | None, cut_invented_closings: bool = False) -> tuple[list[Word], Any]:
     segments, info = model.transcribe(
         samples, language=language, beam_size=beam_size, word_timestamps=True,
         vad_filter=True, vad_parameters={"min_silence_duration_ms": VAD_MIN_SILENCE_MS},
@@ -173,7 +173,7 @@ def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int,
         seg_words = [w for w in (segment.words or []) if w.word.strip()]
         while seg_words and _invented_tail(seg_words[-1]):
             seg_words.pop()
-        if prompt is not None and prompt != FILLER_PROMPT:
+        if cut_invented_closings:
             seg_words = seg_words[:_invented_closing_start(seg_words, after_speech=bool(words))]
         for w in seg_words:
             words.append(Word(w.word.strip(), round(float(offset_s + w.start), 3), round(float(offset_s + w.end), 3),
@@ -292,7 +292,7 @@ def transcribe_chunk(
     if samples.size == 0 or float(np.max(np.abs(samples))) < DIGITAL_SILENCE_PEAK:
         return [], language or "en", None
     words, info = _decode(model, samples, offset_s=offset_s, beam_size=beam_size, language=language,
-                          prompt=domain_prompt)
+                          prompt=domain_prompt, cut_invented_closings=domain_prompt is not None)
     if keep_fillers and words:
         words = merge_fillers(words, _filler_pass(model, samples, words, offset_s=offset_s, language=info.language))
     words = drop_words_in_silence(words, samples, offset_s=offset_s)

@@ -22,7 +22,8 @@ def _series_of(analysis: FaceAnalysis | dict[str, Any]) -> dict[str, list]:
     return series
 
 
-def _floats(values: list) -> np.ndarray:
+def floats_or_nan(values: list) -> np.ndarray:
+    """A stored series as floats, None (no usable frame) as NaN, so the line breaks there."""
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
@@ -33,20 +34,21 @@ def plot_timeline(analysis: FaceAnalysis | dict[str, Any], *, title: str | None 
     Gaps are frames without a usable face.
     """
     series = _series_of(analysis)
-    t = _floats(series["t_s"])
+    t = floats_or_nan(series["t_s"])
     figure = Figure(figsize=(10, 6.5), constrained_layout=True)
     eye, pose, expr = figure.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3, 1.5]})
-    eye.fill_between(t, _floats(series["eye_contact"]), step="post", alpha=0.5, color="#2ca02c", label="eye contact")
-    eye.plot(t, _floats(series["face_present"]), drawstyle="steps-post", color="k", lw=0.8, label="face visible")
+    eye.fill_between(t, floats_or_nan(series["eye_contact"]), step="post", alpha=0.5, color="#2ca02c",
+                     label="eye contact")
+    eye.plot(t, floats_or_nan(series["face_present"]), drawstyle="steps-post", color="k", lw=0.8, label="face visible")
     eye.set_ylim(-0.05, 1.05)
     eye.set_ylabel("fraction")
     eye.legend(loc="upper right", fontsize="small")
-    pose.plot(t, _floats(series["yaw_deg"]), label="yaw (deg, + = image right)")
-    pose.plot(t, _floats(series["pitch_deg"]), label="pitch (deg, + = up)")
+    pose.plot(t, floats_or_nan(series["yaw_deg"]), label="yaw (deg, + = image right)")
+    pose.plot(t, floats_or_nan(series["pitch_deg"]), label="pitch (deg, + = up)")
     pose.axhline(0, color="grey", lw=0.5)
     pose.set_ylabel("degrees")
     pose.legend(loc="upper right", fontsize="small")
-    stacks = [np.nan_to_num(_floats(series[f"p_{label}"])) for label in EXPRESSION_LABELS]
+    stacks = [np.nan_to_num(floats_or_nan(series[f"p_{label}"])) for label in EXPRESSION_LABELS]
     expr.stackplot(t, *stacks, labels=EXPRESSION_LABELS, colors=[EXPRESSION_COLOURS[k] for k in EXPRESSION_LABELS],
                    step="post")
     expr.set_ylim(0, 1)

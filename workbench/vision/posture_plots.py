@@ -6,14 +6,11 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from workbench.vision.plots import floats_or_nan
 from workbench.vision.posture_frames import PostureAnalysis
 from workbench.vision.posture_measures import HEAD_STILL_SW_PER_S
 
 PERCENT = 100.0
-
-
-def _floats(values: list) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
 def _parts(analysis: PostureAnalysis | dict[str, Any]) -> tuple[dict[str, list], dict[str, Any]]:
@@ -41,9 +38,9 @@ def plot_posture_timeline(analysis: PostureAnalysis | dict[str, Any], *, title: 
     baseline = summary.get("baseline")
     if not baseline:
         raise ValueError("no baseline: posture was not measured for this recording (see summary)")
-    t = _floats(series["t_s"])
-    tilt = _floats(series["shoulder_tilt_deg"]) - baseline["shoulder_tilt_deg"]
-    lean = PERCENT * (_floats(series["shoulder_width_px"]) / baseline["shoulder_width_px"] - 1.0)
+    t = floats_or_nan(series["t_s"])
+    tilt = floats_or_nan(series["shoulder_tilt_deg"]) - baseline["shoulder_tilt_deg"]
+    lean = PERCENT * (floats_or_nan(series["shoulder_width_px"]) / baseline["shoulder_width_px"] - 1.0)
     figure = Figure(figsize=(10, 6.0), constrained_layout=True)
     shape, head, hands = figure.subplots(3, 1, sharex=True)
     shape.plot(t, tilt, color="#1f77b4", label="shoulder tilt change (deg)")
@@ -52,17 +49,17 @@ def plot_posture_timeline(analysis: PostureAnalysis | dict[str, Any], *, title: 
     shape.legend(loc="upper right", fontsize="small")
     head_base = baseline.get("head_height_sw")
     if head_base:
-        drop = PERCENT * (head_base - _floats(series["head_height_sw"])) / head_base
+        drop = PERCENT * (head_base - floats_or_nan(series["head_height_sw"])) / head_base
         head.plot(t, drop, color="#9467bd", label="head drop towards the shoulders (%, + = sinking)")
         head.axhline(0, color="grey", lw=0.5)
         head.legend(loc="upper right", fontsize="small")
     head.set_ylabel("%")
-    hands.plot(t, _floats(series["hands_speed_sw_per_s"]), color="#2ca02c", lw=0.8,
+    hands.plot(t, floats_or_nan(series["hands_speed_sw_per_s"]), color="#2ca02c", lw=0.8,
                label="hands and shoulders speed (sw/s)")
     hands.axhline(HEAD_STILL_SW_PER_S, color="grey", lw=0.5, ls="--")
     touching = np.array([v is True for v in series["hand_on_face"]])
     if touching.any():
-        top = np.nanmax(_floats(series["hands_speed_sw_per_s"]), initial=1.0)
+        top = np.nanmax(floats_or_nan(series["hands_speed_sw_per_s"]), initial=1.0)
         hands.fill_between(t, 0, top, where=touching, step="post", color="#d62728", alpha=0.25,
                            label="hand at the face")
     hands.set_ylabel("sw / s")
