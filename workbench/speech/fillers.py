@@ -37,6 +37,7 @@ FILLED_PAUSE_WORD_SHARE = 0.5  # a sound holding over half of a transcribed word
 LOUDNESS_DIP_S = 0.05  # a dip under the silence threshold shorter than this does not split a sound
 FILLED_PAUSE_MERGE_S = 0.8  # a transcribed filler this close to a filled-pause sound is that sound
 
+FILLED_PAUSE_KINDS = ("filled_pause", "acoustic_filled_pause")  # the Filler kinds that are an "um"/"uh" sound
 _STRIP = re.compile(r"[^\w'-]+")
 
 

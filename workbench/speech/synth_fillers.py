@@ -24,6 +24,7 @@ from workbench.speech.audio import load_audio
 TRIM_TOP_DB = 40.0  # ours: a synthesized piece starts/ends where it is within 40 dB of its peak
 GAP_RANGE_S = (0.15, 0.45)  # ours: silence around each filler, like a hesitation
 FILLER_WORDS = ("Um.", "Uh.")  # what the voices are asked to say; both voices pronounce them as vowels
+WORD_GAP_S = 0.05  # ours: the silence between two synthesized runs of words, too short to be a pause
 MATCH_TOLERANCE_S = 0.8  # ours: Whisper alone dates fillers 0.5-0.7 s late here; a find within 0.8 s counts
 # Answer-like fragments (ours); each clip joins three with a filler between some of them.
 FRAGMENTS = (
@@ -49,6 +50,8 @@ class FillerClip:
     samples: np.ndarray  # 16 kHz mono float32
     text: str  # what was said, fillers included
     fillers: list[tuple[float, float, str]] = field(default_factory=list)  # (start_s, end_s, word)
+    pauses: list[tuple[float, float]] = field(default_factory=list)  # (start_s, end_s) of inserted silences
+    sound_span_s: tuple[float, float] = (0.0, 0.0)  # first sound's start, last sound's end
 
     @property
     def duration_s(self) -> float:
@@ -85,32 +88,42 @@ def _espeak(text: str) -> np.ndarray:
 VOICES = {"piper": _piper, "espeak-ng": _espeak}
 
 
-def make_clip(name: str, voice: str, pieces: list[str], rng: random.Random) -> FillerClip:
-    """Join synthesized ``pieces`` (fragments and fillers) with short silences; record filler times."""
+def make_clip(name: str, voice: str, pieces: list[str | float], rng: random.Random) -> FillerClip:
+    """Join synthesized ``pieces`` (fragments and fillers; a number is a pause of that many seconds)
+    with short silences; record the times of fillers, pauses and the first and last sound."""
     synth = VOICES[voice]
     parts: list[np.ndarray] = []
     fillers: list[tuple[float, float, str]] = []
+    pauses: list[tuple[float, float]] = []
     position = 0
+    span = [None, 0.0]
+
+    def add(samples: np.ndarray) -> None:
+        nonlocal position
+        parts.append(samples.astype(np.float32))
+        position += len(samples)
+
     for piece in pieces:
+        if isinstance(piece, (int, float)):
+            start = position / SAMPLE_RATE_HZ
+            add(np.zeros(int(float(piece) * SAMPLE_RATE_HZ), dtype=np.float32))
+            pauses.append((round(start, 3), round(position / SAMPLE_RATE_HZ, 3)))
+            continue
         audio = _trim(synth(piece))
         is_filler = piece in FILLER_WORDS
         gap = np.zeros(int(rng.uniform(*GAP_RANGE_S) * SAMPLE_RATE_HZ), dtype=np.float32)
         if is_filler:
-            parts.append(gap)
-            position += len(gap)
+            add(gap)
             fillers.append((round(position / SAMPLE_RATE_HZ, 3), round((position + len(audio)) / SAMPLE_RATE_HZ, 3),
                             piece.strip(".").lower()))
-        parts.append(audio.astype(np.float32))
-        position += len(audio)
-        if is_filler:
-            parts.append(gap)
-            position += len(gap)
-        else:
-            short = np.zeros(int(0.05 * SAMPLE_RATE_HZ), dtype=np.float32)  # words flow on, as in speech
-            parts.append(short)
-            position += len(short)
-    text = " ".join(p.strip(".") if p not in FILLER_WORDS else p.strip(".").lower() + "," for p in pieces)
-    return FillerClip(name, voice, np.concatenate(parts), text, fillers)
+        span[0] = position / SAMPLE_RATE_HZ if span[0] is None else span[0]
+        add(audio)
+        span[1] = position / SAMPLE_RATE_HZ
+        add(gap if is_filler else np.zeros(int(WORD_GAP_S * SAMPLE_RATE_HZ), dtype=np.float32))  # words flow on
+    text = " ".join(p.strip(".") if p not in FILLER_WORDS else p.strip(".").lower() + ","
+                    for p in pieces if isinstance(p, str))
+    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    return FillerClip(name, voice, samples, text, fillers, pauses, (round(span[0] or 0.0, 3), round(span[1], 3)))
 
 
 def build_filler_set(*, clips_per_voice: int = 6, fluent_per_voice: int = 1, seed: int = DEFAULT_SEED,

@@ -1,0 +1,71 @@
+"""A scripted answer spoken: the packaged neural voice (piper) or espeak-ng, with the persona's
+fillers and pauses at known times (``speech.synth_fillers.make_clip``), as the WAV bytes a recorder
+would send.
+
+    spoken = speak_answer(scripted, voice="piper", seed=7)
+    spoken.wav_bytes, spoken.voice, spoken.truth.fillers[0]["start_s"], spoken.true_words_per_minute
+"""
+from __future__ import annotations
+
+import io
+import random
+import wave
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.errors import WorkbenchError
+from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.selftest.answers import Pause, ScriptedAnswer, Truth
+from workbench.speech.synth_fillers import make_clip
+from workbench.validation.fixtures import white_noise
+
+ROOM_HISS_DBFS = -55.0  # ours: a quiet room under the silent answer (digital zero is no microphone's silence)
+
+
+@dataclass
+class SpokenAnswer:
+    wav_bytes: bytes
+    voice: str  # "piper" | "espeak-ng" | "none" (silence)
+    duration_s: float
+    truth: Truth  # with the fillers' and pauses' times filled in
+    sound_span_s: tuple[float, float]  # first sound's start, last sound's end
+
+    @property
+    def true_words_per_minute(self) -> float | None:
+        """Words per minute of the spoken span (the speech module's definition: first to last word)."""
+        span = self.sound_span_s[1] - self.sound_span_s[0]
+        return round(self.truth.word_count / span * 60.0, 1) if self.truth.word_count and span > 0 else None
+
+
+def wav_bytes(samples: np.ndarray, sample_rate_hz: int = SAMPLE_RATE_HZ) -> bytes:
+    """16-bit mono RIFF/WAVE bytes of float samples in [-1, 1]."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate_hz)
+        out.writeframes(pcm)
+    return buffer.getvalue()
+
+
+def speak_answer(scripted: ScriptedAnswer, *, voice: str = "piper", seed: int = 0) -> SpokenAnswer:
+    """Speak ``scripted`` with ``voice``; piper falling over falls back to espeak-ng (the voice used is kept)."""
+    truth = scripted.truth
+    if scripted.silence_s is not None:
+        hiss = white_noise(scripted.silence_s, level_dbfs=ROOM_HISS_DBFS, seed=seed)
+        return SpokenAnswer(wav_bytes(hiss), "none", scripted.silence_s, truth, (0.0, 0.0))
+    pieces = [p.seconds if isinstance(p, Pause) else p for p in scripted.pieces]
+    try:
+        clip = make_clip("answer", voice, pieces, random.Random(seed))
+    except Exception as error:  # noqa: BLE001 - a missing or broken piper: the second voice still speaks
+        if voice != "piper":
+            raise WorkbenchError(f"the {voice} voice failed: {error}") from error
+        voice = "espeak-ng"
+        clip = make_clip("answer", voice, pieces, random.Random(seed))
+    for known, (start, end, _) in zip(truth.fillers, clip.fillers, strict=True):
+        known.update(start_s=start, end_s=end)
+    for known, (start, end) in zip(truth.pauses, clip.pauses, strict=True):
+        known.update(start_s=start, end_s=end)
+    return SpokenAnswer(wav_bytes(clip.samples), voice, round(clip.duration_s, 3), truth, clip.sound_span_s)
