@@ -11,6 +11,7 @@ from io import BytesIO
 import numpy as np
 import pytest
 
+from workbench.cli.selftest import write_outputs
 from workbench.errors import InputError
 from workbench.selftest import answers, checks
 from workbench.selftest.personas import load_personas, pick_personas, read_persona
@@ -134,6 +135,7 @@ def test_followup_grounding_needs_a_word_of_the_answer_not_of_the_question():
     assert not checks.grounded("What did you change about the project deadline?", question, answer)
 
 
+@pytest.mark.slow
 def test_a_small_spoken_self_test_runs_end_to_end(data_dir):
     store = SessionStore(data_dir)
     result = run_selftest(SelfTestConfig(personas=SMALL_RUN, questions=1, llm_id=LIGHT_LLM), store=store)
@@ -159,7 +161,9 @@ def test_a_small_spoken_self_test_runs_end_to_end(data_dir):
     assert store.list() == []
 
 
-def test_the_typed_path_is_reproducible_with_a_seed(data_dir):
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_the_typed_path_is_reproducible_with_a_seed_and_notebook_70_shows_it(data_dir, tmp_path):
     store = SessionStore(data_dir)
     config = SelfTestConfig(personas="weak,injected", questions=1, llm_id=LIGHT_LLM, voice=False, followups=False)
     first, second = run_selftest(config, store=store), run_selftest(config, store=store)
@@ -169,6 +173,10 @@ def test_the_typed_path_is_reproducible_with_a_seed(data_dir):
 
     assert numbers(first) == numbers(second)
     assert {c["name"]: c["status"] for c in first["checks"]}["filler_recall"] == "skipped"  # no voice
+    outputs = write_outputs(first, tmp_path / "st")
+    html = (tmp_path / "st" / "selftest.html").read_text(encoding="utf-8")
+    assert outputs["html"].endswith("selftest.html")
+    assert "injected_not_above_twin" in html and "<img" in html  # the check table and the plots
 
 
 def test_cli_refuses_an_unknown_persona_in_one_line(data_dir, capsys):
