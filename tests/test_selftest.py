@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from workbench.cli.selftest import write_outputs
-from workbench.errors import InputError
+from workbench.errors import InputError, WorkbenchError
 from workbench.selftest import answers, checks
 from workbench.selftest.personas import load_personas, pick_personas, read_persona
 from workbench.selftest.run import SELFTEST_KEY, SelfTestConfig, delete_selftest_sessions, run_selftest
@@ -188,3 +188,31 @@ def test_cli_refuses_an_unknown_persona_in_one_line(data_dir, capsys):
     assert "no persona 'nobody'" in err and len(err.splitlines()) == 1
     assert main(["selftest", "--delete", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 0
+
+
+@pytest.mark.slow
+def test_a_disk_that_fills_leaves_no_half_written_session(data_dir, monkeypatch):
+    import errno
+
+    store = SessionStore(data_dir)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "write_media", full)  # the recording is the first large write
+    with pytest.raises(WorkbenchError, match="No space left on device.*removed"):
+        run_selftest(SelfTestConfig(personas="weak", questions=1, llm_id="none", followups=False), store=store)
+    assert store.list() == []
+
+
+@pytest.mark.slow
+def test_a_still_face_as_the_video_track_runs_the_face_stage(data_dir):
+    store = SessionStore(data_dir)
+    result = run_selftest(SelfTestConfig(personas="gibberish", questions=1, llm_id="none", video=True,
+                                         followups=False), store=store)
+    statuses = {c["name"]: c for c in result["checks"]}
+    assert statuses["face_found_in_the_still_track"]["status"] == "pass", statuses["face_found_in_the_still_track"]
+    assert statuses["followups_grounded_in_the_answer"]["status"] == "skipped"  # follow-ups off: nothing to measure
+    session = store.get(result["sessions"][0]["session_id"])
+    assert session.turns[0].answer_media.endswith(".webm") and session.turns[0].analysis["face"]["summary"]
+    assert result["crashes"] == []

@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                     "(default: the default LLM; 'none': bank answers)")
     parser.add_argument("--stt", metavar="ID", help="the speech-to-text model (default: the default one)")
     parser.add_argument("--no-voice", action="store_true", help="type the answers instead of speaking them")
+    parser.add_argument("--video", action="store_true",
+                        help="record a still face as the video track too (the face stage then runs)")
     parser.add_argument("--no-followups", action="store_true", help="planned questions only")
     parser.add_argument("--feedback", action="store_true", help="also write the LLM's feedback (slow)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="the same seed, the same run")
@@ -62,7 +64,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any] | tuple[dict[str, Any], int
         deleted = delete_selftest_sessions(store)
         return {"deleted": deleted, "count": len(deleted)}
     config = SelfTestConfig(personas=args.personas, questions=args.questions, role=args.role, llm_id=args.llm,
-                            stt_id=args.stt, voice=not args.no_voice, seed=args.seed,
+                            stt_id=args.stt, voice=not args.no_voice, video=args.video, seed=args.seed,
                             followups=not args.no_followups, feedback=args.feedback)
     result = run_selftest(config, store=store, progress=args.progress or sys.stderr.isatty())
     if args.out:

@@ -27,6 +27,7 @@ FILLER_PRECISION_TARGET = 0.9  # ... with precision at least 0.9
 PAUSE_EDGE_TOL_S = INSERTED_PAUSE_DURATION_TOL_S  # the validation suite's inserted-pause tolerance (word-edge timing)
 GROUNDED_MIN_RATE = 0.8  # ours: an LLM follow-up names something the candidate said, at most one in five misses
 NEXT_QUESTION_TARGET_S = 3.0  # the live-interview target: the next question within 3 s of Stop
+FACE_VISIBLE_MIN = 0.95  # ours: a still frontal face may be missed in a frame or two, no more
 MIN_WORDS_FOR_RATE = 20  # ours: fewer words make a words-per-minute figure mostly word-edge timing
 SPEAKING = ("strong", "weak", "off_topic", "rambling", "non_native", "nervous")  # personas that speak words
 
@@ -36,6 +37,7 @@ class Data:
     rows: list[dict[str, Any]]
     crashes: list[str]
     voice: bool
+    video: bool = False
 
     def planned(self, persona: str) -> dict[str, dict[str, Any]]:
         """The persona's answers to the planned questions (follow-ups left out), by question."""
@@ -48,16 +50,19 @@ class SelfTestCheck:
     check: Check
     needs: tuple[str, ...] = ()  # personas the check compares
     needs_voice: bool = False
+    needs_video: bool = False
 
 
 SPECS: list[SelfTestCheck] = []
+SKIPPED = "skipped"  # a check status beside the validation suite's: its personas or inputs were not in the run
+NOTHING_TO_MEASURE = "nothing_to_measure"  # a check's details key: why it had nothing to measure (then skipped)
 
 
 def selftest_check(name: str, *, tolerance: str, reason: str, needs: tuple[str, ...] = (),
-                   needs_voice: bool = False, known_limit: str | None = None) -> Callable:
+                   needs_voice: bool = False, needs_video: bool = False, known_limit: str | None = None) -> Callable:
     def register(func: Callable[[Data], Measured]) -> Callable[[Data], Measured]:
         SPECS.append(SelfTestCheck(Check(AREA, name, func, tolerance, reason, known_limit=known_limit),
-                                   needs, needs_voice))
+                                   needs, needs_voice, needs_video))
         return func
     return register
 
@@ -211,8 +216,10 @@ def followups_grounded(data: Data) -> Measured:
     rows = [r for r in data.rows if (r.get("followup") or {}).get("source") == "llm"]
     checked = [{"persona": r["persona"], "followup": r["followup"]["text"],
                 "grounded": grounded(r["followup"]["text"], r["question"], r.get("heard_text") or "")} for r in rows]
-    rate = sum(c["grounded"] for c in checked) / len(checked) if checked else None
-    return Measured(rate, rate is not None and rate >= GROUNDED_MIN_RATE, {"followups": checked})
+    if not checked:
+        return Measured(None, False, {NOTHING_TO_MEASURE: "no follow-up written by the LLM in this run"})
+    rate = sum(c["grounded"] for c in checked) / len(checked)
+    return Measured(rate, rate >= GROUNDED_MIN_RATE, {"followups": checked})
 
 
 @selftest_check("next_question_latency", needs=(),
@@ -227,23 +234,41 @@ def latency(data: Data) -> Measured:
                     {"median_s": median, "max_s": max(waits, default=None), "turns": len(waits)})
 
 
+@selftest_check("face_found_in_the_still_track", needs_video=True,
+                tolerance=f"the face visible in at least {FACE_VISIBLE_MIN:.0%} of the sampled frames of every "
+                          "answer with a picture",
+                reason="the still is a real, frontal, well-lit face: the face stage must find it all the way")
+def face_found(data: Data) -> Measured:
+    rows = [r for r in data.rows if not r["error"] and r.get("voice")]
+    ratios = [r.get("face_visible_ratio") for r in rows]
+    lowest = min(ratios, default=None) if all(v is not None for v in ratios) else None
+    return Measured(lowest, lowest is not None and lowest >= FACE_VISIBLE_MIN,
+                    {"answers": [{"persona": r["persona"], "index": r["index"], "face_visible_ratio": v}
+                                 for r, v in zip(rows, ratios, strict=True)]})
+
+
 @selftest_check("no_stage_crashed", needs=(), tolerance="0 crashes of the engine or a stage",
                 reason="every persona, the empty and the hostile ones included, must come through")
 def no_crash(data: Data) -> Measured:
     return Measured(len(data.crashes), not data.crashes, {"crashes": data.crashes})
 
 
-def run_checks(rows: list[dict[str, Any]], crashes: list[str], *, voice: bool) -> list[CheckResult]:
+def run_checks(rows: list[dict[str, Any]], crashes: list[str], *, voice: bool,
+               video: bool = False) -> list[CheckResult]:
     """Every check whose personas were in the run; the others are returned as skipped results."""
-    data = Data(rows, crashes, voice)
+    data = Data(rows, crashes, voice, video)
     present = {r["persona"] for r in rows}
     results = []
     for spec in SPECS:
         missing = [p for p in spec.needs if p not in present]
-        if missing or (spec.needs_voice and not voice):
-            why = f"not run: needs persona {', '.join(missing)}" if missing else "not run: --no-voice"
-            results.append(CheckResult(AREA, spec.check.name, None, spec.check.tolerance, False, "skipped",
+        if missing or (spec.needs_voice and not voice) or (spec.needs_video and not video):
+            why = (f"not run: needs persona {', '.join(missing)}" if missing else
+                   "not run: --no-voice" if spec.needs_voice and not voice else "not run: no --video")
+            results.append(CheckResult(AREA, spec.check.name, None, spec.check.tolerance, False, SKIPPED,
                                        spec.check.reason, {"skipped": why}))
             continue
-        results.append(run_check(spec.check, data))
+        result = run_check(spec.check, data)
+        if result.measured is None and NOTHING_TO_MEASURE in result.details:
+            result.status, result.details["skipped"] = SKIPPED, result.details[NOTHING_TO_MEASURE]
+        results.append(result)
     return results

@@ -24,8 +24,9 @@ from workbench.interview.planning import InterviewConfig
 from workbench.interview.roleplay import load_roleplays
 from workbench.selftest import answers, checks
 from workbench.selftest.personas import Persona, load_personas, pick_personas
-from workbench.selftest.spoken import speak_answer
+from workbench.selftest.spoken import speak_answer, with_still_video
 from workbench.session import Session
+from workbench.stages.face import FACE_KEY
 from workbench.speech.fillers import FILLED_PAUSE_KINDS
 from workbench.store import SessionStore
 
@@ -42,6 +43,7 @@ class SelfTestConfig:
     llm_id: str | None = None  # the interviewer's and the answer writer's LLM (None: the default; "none": off)
     stt_id: str | None = None
     voice: bool = True  # speak the answers; False sends the written text (the typed path)
+    video: bool = False  # add a still face as the video track (then the face stage runs too)
     seed: int = DEFAULT_SEED
     followups: bool = True
     feedback: bool = False  # the LLM's written feedback in the scoring stage (slow; never changes scores)
@@ -104,6 +106,8 @@ def _answer_turn(engine: InterviewEngine, writer: _Writer, session: Session, per
         row.update(voice=spoken.voice, duration_s=spoken.duration_s, true_words_per_minute=spoken.true_words_per_minute,
                    synthesis_s=round(time.perf_counter() - started, 3))
         submit = {"media_bytes": spoken.wav_bytes, "media_suffix": ".wav", "duration_s": spoken.duration_s}
+        if config.video:
+            submit.update(media_bytes=with_still_video(spoken.wav_bytes), media_suffix=".webm")
     else:
         row.update(voice=None, duration_s=None, true_words_per_minute=None, synthesis_s=0.0)
         submit = {"text": scripted.text}
@@ -143,14 +147,16 @@ def _interview(engine: InterviewEngine, writer: _Writer, persona: Persona, confi
 
 
 def _stages(store: SessionStore, session_id: str, config: SelfTestConfig) -> tuple[dict[str, float], list[str]]:
+    from workbench.stages.face import run_face
     from workbench.stages.scoring import run_scoring
     from workbench.stages.voice import run_voice
 
     seconds: dict[str, float] = {}
     crashes: list[str] = []
     for name, run in (("voice", lambda: run_voice(session_id, store=store, model_id=config.stt_id)),
+                      ("face", lambda: run_face(session_id, store=store)),
                       ("scoring", lambda: run_scoring(session_id, store=store, llm_feedback=config.feedback))):
-        if name == "voice" and not config.voice:
+        if (name == "voice" and not config.voice) or (name == "face" and not (config.voice and config.video)):
             continue
         started = time.perf_counter()
         try:
@@ -171,12 +177,14 @@ def _measured(store: SessionStore, persona_run: dict[str, Any]) -> None:
             continue
         scores = turn.analysis.get("scores") or {}
         metrics = turn.analysis.get("voice") or {}  # the VoiceMetrics fields, beside the transcript
+        face = (turn.analysis.get(FACE_KEY) or {}).get("summary") or {}
         row.update(heard_text=turn.answer_text, overall=scores.get("overall"), band=scores.get("band"),
                    reasons=list(scores.get("reasons") or []), flags=list(scores.get("flags") or []),
                    words_per_minute=metrics.get("words_per_minute"),
                    found_fillers=[f["start_s"] for f in metrics.get("fillers") or []
                                   if f.get("kind") in FILLED_PAUSE_KINDS],
-                   found_pauses=[(p["start_s"], p["end_s"]) for p in metrics.get("pauses") or []])
+                   found_pauses=[(p["start_s"], p["end_s"]) for p in metrics.get("pauses") or []],
+                   face_visible_ratio=face.get("face_visible_ratio"))
         after = by_index.get(row["index"] + 1)
         if after is not None and after.kind == "follow_up":
             row["followup"] = {"text": after.question, "source": after.analysis.get("interview", {}).get("source")}
@@ -220,7 +228,8 @@ def run_selftest(config: SelfTestConfig, *, store: SessionStore | None = None,
                       "interview_s": r["interview_s"], "stage_s": r["stage_s"], "total_s": r["total_s"]}
                      for r in runs],
         "answers": rows, "crashes": crashes,
-        "checks": [c.to_json() for c in checks.run_checks(rows, crashes, voice=config.voice)],
+        "checks": [c.to_json() for c in checks.run_checks(rows, crashes, voice=config.voice,
+                                                          video=config.voice and config.video)],
         "timings": {"per_answer_median_s": _median([r["total_s"] / max(1, len(r["rows"])) for r in runs]),
                     "per_persona_s": {r["persona"]: r["total_s"] for r in runs},
                     "answers": len(answered)},

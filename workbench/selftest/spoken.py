@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 import wave
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +24,9 @@ from workbench.selftest.answers import Pause, ScriptedAnswer, Truth
 from workbench.speech.synth_fillers import make_clip
 from workbench.validation.fixtures import white_noise
 
+STILL_FPS = 5  # ours: a still picture needs few frames; the face stage samples at most this many a second
+STILL_VIDEO_BITRATE = "150k"  # ours: a still compresses to almost nothing
+FFMPEG_TIMEOUT_S = 120  # ours: muxing a minute of audio with a still takes a second or two
 ROOM_HISS_DBFS = -55.0  # ours: a quiet room under the silent answer (digital zero is no microphone's silence)
 
 
@@ -69,3 +76,24 @@ def speak_answer(scripted: ScriptedAnswer, *, voice: str = "piper", seed: int = 
     for known, (start, end) in zip(truth.pauses, clip.pauses, strict=True):
         known.update(start_s=start, end_s=end)
     return SpokenAnswer(wav_bytes(clip.samples), voice, round(clip.duration_s, 3), truth, clip.sound_span_s)
+
+
+def with_still_video(wav: bytes) -> bytes:
+    """``wav`` with a video track of a still, real face (the public-domain astronaut on a 640x480 canvas),
+    as the WebM bytes the browser recorder sends; the face stage then has a face in every frame."""
+    from PIL import Image
+
+    from workbench.vision.demo import astronaut, on_canvas
+
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        raise WorkbenchError("ffmpeg is not installed: run `make setup` (Debian package ffmpeg)")
+    with tempfile.TemporaryDirectory() as folder:
+        still, audio, out = Path(folder) / "face.png", Path(folder) / "answer.wav", Path(folder) / "answer.webm"
+        Image.fromarray(on_canvas(astronaut())).save(still)
+        audio.write_bytes(wav)
+        subprocess.run([exe, "-y", "-loglevel", "error", "-loop", "1", "-framerate", str(STILL_FPS), "-i", str(still),
+                        "-i", str(audio), "-c:v", "libvpx", "-b:v", STILL_VIDEO_BITRATE, "-pix_fmt", "yuv420p",
+                        "-c:a", "libopus", "-ac", "1", "-shortest", str(out)],
+                       check=True, capture_output=True, timeout=FFMPEG_TIMEOUT_S)
+        return out.read_bytes()
