@@ -28,7 +28,8 @@ class Speech:
     duration_s: float
 
 
-def _wav(pcm: bytes, sample_rate_hz: int) -> bytes:
+def wav_file(pcm: bytes, sample_rate_hz: int) -> bytes:
+    """A complete RIFF/WAVE file holding 16-bit mono ``pcm``."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
@@ -47,7 +48,7 @@ def _piper(text: str) -> Speech:
         raise WorkbenchError("piper produced no audio")
     rate = int(chunks[0].sample_rate)
     pcm = b"".join(c.audio_int16_bytes for c in chunks)
-    return Speech(_wav(pcm, rate), rate, "piper", len(pcm) / 2 / rate)
+    return Speech(wav_file(pcm, rate), rate, "piper", len(pcm) / 2 / rate)
 
 
 def _espeak(text: str) -> Speech:
@@ -60,7 +61,7 @@ def _espeak(text: str) -> Speech:
         raise WorkbenchError(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:200]}")
     with wave.open(io.BytesIO(done.stdout), "rb") as wav:
         rate, frames = wav.getframerate(), wav.readframes(wav.getnframes())
-    return Speech(_wav(frames, rate), rate, "espeak-ng", len(frames) / 2 / rate)
+    return Speech(wav_file(frames, rate), rate, "espeak-ng", len(frames) / 2 / rate)
 
 
 def synthesize(text: str, *, engine: str = "auto") -> Speech:

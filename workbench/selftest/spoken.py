@@ -7,18 +7,17 @@ would send.
 """
 from __future__ import annotations
 
-import io
 import random
 import shutil
 import subprocess
 import tempfile
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from workbench.errors import WorkbenchError
+from workbench.interview.tts import wav_file
 from workbench.media_limits import SAMPLE_RATE_HZ
 from workbench.selftest.answers import Pause, ScriptedAnswer, Truth
 from workbench.speech.synth_fillers import make_clip
@@ -47,14 +46,7 @@ class SpokenAnswer:
 
 def wav_bytes(samples: np.ndarray, sample_rate_hz: int = SAMPLE_RATE_HZ) -> bytes:
     """16-bit mono RIFF/WAVE bytes of float samples in [-1, 1]."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate_hz)
-        out.writeframes(pcm)
-    return buffer.getvalue()
+    return wav_file((np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes(), sample_rate_hz)
 
 
 def speak_answer(scripted: ScriptedAnswer, *, voice: str = "piper", seed: int = 0) -> SpokenAnswer:
