@@ -13,6 +13,7 @@ import pytest
 
 from workbench.cli.selftest import write_outputs
 from workbench.errors import InputError, WorkbenchError
+from workbench.interview.guard import names_the_answer
 from workbench.selftest import answers, checks
 from workbench.selftest.personas import load_personas, pick_personas, read_persona
 from workbench.selftest.run import SELFTEST_KEY, SelfTestConfig, delete_selftest_sessions, run_selftest
@@ -132,8 +133,8 @@ def test_checks_pass_on_right_measures_and_fail_on_broken_ones():
 def test_followup_grounding_needs_a_word_of_the_answer_not_of_the_question():
     question = "Tell me about a project that slipped its deadline."
     answer = "I rebuilt the billing exporter and the invoices went out on time."
-    assert checks.grounded("Why did you rebuild the billing exporter?", question, answer)
-    assert not checks.grounded("What did you change about the project deadline?", question, answer)
+    assert names_the_answer("Why did you rebuild the billing exporter?", question, answer)
+    assert not names_the_answer("What did you change about the project deadline?", question, answer)
 
 
 @pytest.mark.slow

@@ -14,14 +14,15 @@ import sys
 from typing import Any
 
 from workbench.cli import (
-    ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, validate, voice,
+    ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, tune, validate,
+    voice,
 )
 from workbench.errors import ExitCode, WorkbenchError
 from workbench.offline import block_network
 
 # a new one: add it here
-SUBCOMMANDS = (ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, validate,
-               voice)
+SUBCOMMANDS = (ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, tune,
+               validate, voice)
 
 
 def build_parser() -> argparse.ArgumentParser:

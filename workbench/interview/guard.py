@@ -49,6 +49,11 @@ def content_words(text: str) -> set[str]:
     return {w.rstrip("s") for w in words if w not in _STOP}
 
 
+def names_the_answer(followup: str, question: str, answer: str) -> bool:
+    """The follow-up names a content word of the answer that the question did not already hold."""
+    return bool(content_words(followup) & (content_words(answer) - content_words(question)))
+
+
 def clean_question(raw: str) -> str:
     """Strip quotes, numbering, 'Question:' prefixes and whitespace the model tends to add."""
     text = (raw or "").strip()

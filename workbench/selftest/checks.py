@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.scoring.overall import BANDS, LOWEST_BAND
-from workbench.interview.guard import content_words
+from workbench.interview.guard import names_the_answer
 from workbench.speech.synth_fillers import match_fillers
 from workbench.validation.checks import Check, CheckResult, Measured, run_check
 from workbench.validation.speech_checks import INSERTED_PAUSE_DURATION_TOL_S, RATE_VS_REFERENCE_MAX
@@ -203,11 +203,6 @@ def words_per_minute(data: Data) -> Measured:
                                   "measured": r["words_per_minute"]} for r in rows]})
 
 
-def grounded(followup: str, question: str, answer: str) -> bool:
-    """The follow-up names a content word of the answer that the question did not already hold."""
-    return bool(content_words(followup) & (content_words(answer) - content_words(question)))
-
-
 @selftest_check("followups_grounded_in_the_answer", needs=(),
                 tolerance=f"at least {GROUNDED_MIN_RATE:.0%} of the LLM's follow-ups name something the "
                           "candidate said",
@@ -215,7 +210,8 @@ def grounded(followup: str, question: str, answer: str) -> bool:
 def followups_grounded(data: Data) -> Measured:
     rows = [r for r in data.rows if (r.get("followup") or {}).get("source") == "llm"]
     checked = [{"persona": r["persona"], "followup": r["followup"]["text"],
-                "grounded": grounded(r["followup"]["text"], r["question"], r.get("heard_text") or "")} for r in rows]
+                "grounded": names_the_answer(r["followup"]["text"], r["question"], r.get("heard_text") or "")}
+               for r in rows]
     if not checked:
         return Measured(None, False, {NOTHING_TO_MEASURE: "no follow-up written by the LLM in this run"})
     rate = sum(c["grounded"] for c in checked) / len(checked)
