@@ -14,14 +14,14 @@ import sys
 from typing import Any
 
 from workbench.cli import (
-    ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, tune, validate,
+    ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe, tune, validate,
     voice,
 )
 from workbench.errors import ExitCode, WorkbenchError
 from workbench.offline import block_network
 
 # a new one: add it here
-SUBCOMMANDS = (ask, compare, doctor, face, posture, purge, report, score, selftest, session, transcribe, tune,
+SUBCOMMANDS = (ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe, tune,
                validate, voice)
 
 

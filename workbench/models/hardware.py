@@ -70,15 +70,24 @@ def probe(path_for_disk: Path | None = None) -> Hardware:
     )
 
 
+FITS, SLOW, NO_FIT = "fits", "slow", "does not fit"  # this machine's verdict on a model
+
+
+def machine_verdict(spec: ModelSpec, hardware: Hardware) -> tuple[str, str]:
+    """``FITS``, ``SLOW`` or ``NO_FIT`` for the model on this machine, and why (one short sentence)."""
+    if spec.ram_mb + RAM_HEADROOM_MB > hardware.ram_total_mb:
+        return NO_FIT, (f"needs {spec.ram_mb} MB RAM plus {RAM_HEADROOM_MB} MB headroom; "
+                        f"machine has {hardware.ram_total_mb} MB")
+    if spec.backend == "llama.cpp" and not hardware.cpu_flags_avx2:
+        return NO_FIT, "the prebuilt llama.cpp wheel needs a CPU with AVX2"
+    if spec.ram_mb > hardware.ram_available_mb:
+        return SLOW, f"fits, but only {hardware.ram_available_mb} MB RAM is free now"
+    if hardware.cpu_cores < LOW_CORES:
+        return SLOW, "fits; a single core makes live analysis slow"
+    return FITS, "fits"
+
+
 def verdict(spec: ModelSpec, hardware: Hardware) -> tuple[bool, str]:
     """Whether the model fits this machine, and why (one short sentence)."""
-    if spec.ram_mb + RAM_HEADROOM_MB > hardware.ram_total_mb:
-        return False, (f"needs {spec.ram_mb} MB RAM plus {RAM_HEADROOM_MB} MB headroom; "
-                       f"machine has {hardware.ram_total_mb} MB")
-    if spec.backend == "llama.cpp" and not hardware.cpu_flags_avx2:
-        return False, "the prebuilt llama.cpp wheel needs a CPU with AVX2"
-    if spec.ram_mb > hardware.ram_available_mb:
-        return True, f"fits, but only {hardware.ram_available_mb} MB RAM is free now"
-    if hardware.cpu_cores < LOW_CORES:
-        return True, "fits; a single core makes live analysis slow"
-    return True, "fits"
+    label, reason = machine_verdict(spec, hardware)
+    return label != NO_FIT, reason
