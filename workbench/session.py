@@ -86,7 +86,8 @@ class Session:
     role: str = "software engineer"
     level: str = "mid"
     mode: str = "interview"  # "interview" | "roleplay"
-    candidate: str | None = None  # a label, not necessarily a name (reports can anonymise it)
+    candidate: str | None = None  # a pseudonym (privacy.labels refuses contact details; reports can anonymise it)
+    class_label: str | None = None  # the class or group the session belongs to (an educator's label)
     created_at: str = field(default_factory=now_iso)
     synthetic: bool = False  # True for bundled demo data
     settings: dict[str, Any] = field(default_factory=dict)  # role-play card, seed, models, ...

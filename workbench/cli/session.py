@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("-n", "--questions", type=int, default=5, help="number of planned questions")
     new.add_argument("--jd", type=Path, metavar="FILE", help="job description or CV to tailor a question to")
     new.add_argument("--roleplay", metavar="ID", help="a clinical role-play card id instead of an interview")
-    new.add_argument("--candidate", help="a label for the candidate")
+    new.add_argument("--candidate", metavar="LABEL",
+                     help="a pseudonym for the candidate (an e-mail address or a phone number is refused)")
+    new.add_argument("--class", dest="class_label", metavar="C", help="the class or group the session belongs to")
     new.add_argument("--model", default="none", help="LLM id for tailored questions; default 'none' (bank only)")
     new.add_argument("--seed", type=int, default=DEFAULT_SEED)
     new.set_defaults(handler=_new)
@@ -36,14 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=_import)
 
     lst = actions.add_parser("list", help="list stored sessions")
+    lst.add_argument("--class", dest="class_label", metavar="C", help="only this class's sessions")
+    lst.add_argument("--candidate", metavar="LABEL", help="only this candidate's sessions")
     lst.set_defaults(handler=_list, format_text=_list_text)
 
     show = actions.add_parser("show", help="show one session, turn by turn")
     show.add_argument("session_id")
     show.set_defaults(handler=_show, format_text=_show_text)
 
-    delete = actions.add_parser("delete", help="delete a session and its media")
-    delete.add_argument("session_id")
+    delete = actions.add_parser("delete", help="delete a session and its media (or all of one candidate's)")
+    delete.add_argument("session_id", nargs="?")
+    delete.add_argument("--candidate", metavar="LABEL", help="delete every session of this candidate")
     delete.set_defaults(handler=_delete)
 
     roleplays = actions.add_parser("roleplays", help="list the clinical role-play cards")
@@ -67,6 +72,7 @@ def _new(args: argparse.Namespace) -> dict:
     config = InterviewConfig(
         role=args.role, level=args.level, types=tuple(args.types or ("behavioural", "technical", "situational")),
         n_questions=args.questions, job_description=_read_jd(args.jd), candidate=args.candidate,
+        class_label=args.class_label,
         mode="roleplay" if args.roleplay else "interview", roleplay_id=args.roleplay,
     )
     engine = InterviewEngine(llm_id=args.model, seed=args.seed, voice=False)
@@ -83,18 +89,20 @@ def _import(args: argparse.Namespace) -> dict:
 def _list(args: argparse.Namespace) -> dict:
     from workbench.store import SessionStore
 
-    return {"sessions": [asdict(s) for s in SessionStore().list()]}
+    return {"sessions": [asdict(s) for s in SessionStore().list()
+                         if (args.class_label is None or s.class_label == args.class_label)
+                         and (args.candidate is None or s.candidate == args.candidate)]}
 
 
 def _list_text(result: dict) -> str:
     rows = result["sessions"]
     if not rows:
         return "no sessions; create one with `workbench session new` or `workbench session import FOLDER`"
-    lines = [f"{'id':32} {'created':25} {'role':18} {'level':6} {'answered':>8}"]
+    lines = [f"{'id':32} {'created':25} {'role':18} {'level':6} {'answered':>8}  {'candidate':16} class"]
     for s in rows:
         tag = " (synthetic)" if s["synthetic"] else ""
         lines.append(f"{s['id']:32} {s['created_at']:25} {s['role']:18} {s['level']:6} "
-                     f"{s['answered']:>3}/{s['turns']:<4}{tag}")
+                     f"{s['answered']:>3}/{s['turns']:<4}  {s['candidate'] or '-':16} {s['class_label'] or '-'}{tag}")
     return "\n".join(lines)
 
 
@@ -126,7 +134,17 @@ def _delete(args: argparse.Namespace) -> dict:
     from workbench.errors import InputError
     from workbench.store import SessionStore
 
-    if not SessionStore().delete(args.session_id):
+    store = SessionStore()
+    if bool(args.session_id) == bool(args.candidate):
+        raise InputError("give a session id or --candidate LABEL (one of them)")
+    if args.candidate:
+        ids = [s.id for s in store.list() if s.candidate == args.candidate]
+        if not ids:
+            raise InputError(f"no sessions of candidate {args.candidate!r}; see `workbench session list`")
+        for session_id in ids:
+            store.delete(session_id)
+        return {"deleted": ids, "candidate": args.candidate}
+    if not store.delete(args.session_id):
         raise InputError(f"no session {args.session_id!r}; see `workbench session list`")
     return {"deleted": args.session_id}
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.errors import InputError
+from workbench.privacy.labels import check_candidate_label, check_class_label
 from workbench.interview import generate, roleplay
 from workbench.interview.bank import LEVELS, TYPES, check_role_level, load_bank, normalise_role
 from workbench.interview.lazy_llm import LazyLLM
@@ -33,7 +34,8 @@ class InterviewConfig:
     roleplay_id: str | None = None  # a card id in data/roleplays when mode == "roleplay"
     followups: bool = True  # probe answers with follow-ups
     tailored_questions: int | None = None  # LLM-written questions from the job description (default 1 if given)
-    candidate: str | None = None  # a label for the candidate (not necessarily a name)
+    candidate: str | None = None  # a pseudonym for the candidate (privacy.labels: no e-mail address or phone)
+    class_label: str | None = None  # the class or group (an educator's label)
 
 
 def plan_session(config: InterviewConfig, *, seed: int, llm: LazyLLM, temperature: float = 0.0,
@@ -45,6 +47,10 @@ def plan_session(config: InterviewConfig, *, seed: int, llm: LazyLLM, temperatur
     if config.mode not in MODES:
         raise InputError(f"unknown mode {config.mode!r}; use 'interview' or 'roleplay'")
     settings = {"config": asdict(config), **(engine_settings or {})}
+    label_warnings = check_candidate_label(config.candidate)
+    check_class_label(config.class_label)
+    if label_warnings:
+        settings["label_warnings"] = label_warnings
     if config.mode == "roleplay":
         return _plan_roleplay(config, settings)
     bank = load_bank()
@@ -73,7 +79,7 @@ def plan_session(config: InterviewConfig, *, seed: int, llm: LazyLLM, temperatur
             turn.analysis["interview"]["generation"] = made.to_json()
             asked.append(made.text)
     return Session(role=normalise_role(config.role), level=config.level, mode="interview",
-                   candidate=config.candidate, turns=turns, settings=settings)
+                   candidate=config.candidate, class_label=config.class_label, turns=turns, settings=settings)
 
 
 def _plan_roleplay(config: InterviewConfig, settings: dict[str, Any]) -> Session:
@@ -84,4 +90,5 @@ def _plan_roleplay(config: InterviewConfig, settings: dict[str, Any]) -> Session
                  competency="clinical communication", concepts=list(card.candidate_tasks),
                  analysis={"interview": {"source": "script", "speaker": "patient"}})
     return Session(role=card.profession, level=config.level, mode="roleplay", candidate=config.candidate,
+                   class_label=config.class_label,
                    turns=[first], settings={**settings, "roleplay": card.model_dump(mode="json")})

@@ -58,6 +58,8 @@ class SessionSummary:
     turns: int
     answered: int
     synthetic: bool
+    candidate: str | None = None
+    class_label: str | None = None
 
 
 class SessionStore(MediaMixin):
@@ -270,7 +272,7 @@ class SessionStore(MediaMixin):
                 id=s.id, created_at=s.created_at, role=s.role, level=s.level, mode=s.mode,
                 turns=len(s.turns),
                 answered=sum(t.answer_text is not None or t.answer_media is not None for t in s.turns),
-                synthetic=s.synthetic,
+                synthetic=s.synthetic, candidate=s.candidate, class_label=s.class_label,
             ))
         return summaries
 
