@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench.injection import is_injection
+from workbench.interview.guard import content_words
 from workbench.llm import ChatLLM
 from workbench.selftest.personas import Persona
 from workbench.speech.synth_fillers import FILLER_WORDS
@@ -70,13 +71,17 @@ def clean_reply(raw: str) -> str:
     return " ".join(text.strip().strip('"').strip("“”").split())
 
 
-def usable(text: str, persona: Persona) -> str | None:
-    """Why ``text`` cannot be this persona's answer, or None when it can."""
+def usable(text: str, persona: Persona, question: str = "") -> str | None:
+    """Why ``text`` cannot be this persona's answer to ``question``, or None when it can."""
     words = text.split()
     if len(words) < max(MIN_USABLE_WORDS, persona.words[0] // 2):
         return f"too short ({len(words)} words)"
     if is_injection(text):
         return "it addresses the model"
+    if persona.max_question_overlap is not None:
+        shared = content_words(text) & content_words(question)
+        if len(shared) > persona.max_question_overlap:
+            return f"not {persona.name}: it shares {len(shared)} content words with the question"
     return None
 
 
@@ -103,7 +108,7 @@ def write_answer(llm: ChatLLM | None, persona: Persona, question: str, *, seed: 
         reply = llm.chat(answer_messages(persona, question), max_tokens=max_tokens, temperature=temperature,
                          seed=try_seed, cache_prompt=False)
         text = clean_reply(reply.text)
-        problem = usable(text, persona)
+        problem = usable(text, persona, question)
         if problem is None:
             return WrittenAnswer(text, source, attempts)
         attempts.append(f"seed {try_seed}: {problem}")

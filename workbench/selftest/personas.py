@@ -52,6 +52,9 @@ class Persona(BaseModel):
     expected_rank: int = Field(ge=1, le=9)  # 1: the best expected score
     fallback_answer: str = ""  # the bank answer used when the LLM writes nothing usable
     voice: str = "piper"  # "piper" | "espeak-ng"
+    # the manipulation check: an answer sharing more content words than this with the question is not this
+    # persona's (an off-topic answer the LLM wrote about the question after all); None: no limit
+    max_question_overlap: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Persona:
