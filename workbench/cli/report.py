@@ -12,6 +12,7 @@ from workbench.config import DEFAULT_SEED, NOTEBOOKS_DIR, settings
 from workbench.errors import InputError
 
 SETUP_NOTEBOOK = "00_model_setup.ipynb"
+CLASS_NOTEBOOK = "75_class_overview.ipynb"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--pdf", action="store_true", help="also print report.pdf with the system chromium")
     parser.add_argument("--anonymise", action="store_true", help="replace names and personal details in the report")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed recorded and used by every stage")
+    parser.add_argument("--class", dest="class_label", metavar="C",
+                        help="the class overview (notebook 75) of class C's scored sessions instead")
+    parser.add_argument("--from", dest="date_from", default="", metavar="DATE", help="--class: from this ISO date")
+    parser.add_argument("--to", dest="date_to", default="", metavar="DATE", help="--class: up to this ISO date")
+    parser.add_argument("--names", action="store_true", help="--class: show the students' labels, not student 1, 2...")
     add_json_flag(parser)
     uses_store(parser)
     parser.set_defaults(handler=_run, format_text=_format)
@@ -53,11 +59,28 @@ def _render_setup(out: Path | None, quiet: bool) -> dict[str, Any]:
     return {"html_path": str(html), "duration_s": round(run.duration_s, 2)}
 
 
+def _render_class(args: argparse.Namespace) -> dict[str, Any]:
+    from workbench.report.pipeline import new_run_id
+    from workbench.report.runner import notebook_to_html, run_notebook
+
+    run_dir = (Path(args.out or settings().reports_dir) / f"class-{new_run_id()}").resolve()
+    run = run_notebook(NOTEBOOKS_DIR / CLASS_NOTEBOOK, run_dir, {
+        "CLASS_LABEL": args.class_label, "DATE_FROM": args.date_from, "DATE_TO": args.date_to,
+        "ANONYMISE": not args.names, "OUTPUT_DIR": str(run_dir)})
+    html = notebook_to_html(run.executed_path, run_dir / "class_overview.html", title=f"Class {args.class_label}")
+    csv = run_dir / "class.csv"
+    return {"reports": [{"session_id": f"class {args.class_label}", "html_path": str(html), "stages": [],
+                         "duration_s": round(run.duration_s, 2)}], "failed": [],
+            "csv_path": str(csv) if csv.is_file() else None}
+
+
 def _run(args: argparse.Namespace) -> Any:
     from workbench.report.pipeline import ReportError, report_session
     from workbench.report.sources import import_folder, import_sample
 
     quiet = bool(args.json)
+    if args.class_label:
+        return _render_class(args)
     if not (args.sessions or args.sample or args.import_folder or args.all_dir or args.setup):
         raise InputError("name a SESSION, or use --sample, --import FOLDER or --all DIR (see --help)")
     if args.scheduler and not args.all_dir:
