@@ -96,6 +96,7 @@ def test_spoken_answer_holds_its_pauses_as_silence():
 
 def _row(persona, question, overall, **extra):
     row = {"persona": persona, "question": question, "kind": "question", "index": 0, "overall": overall,
+           "generator": "silence" if persona == "empty" else "llm",
            "band": "needs work" if overall < 40 else "good", "reasons": ["why"], "flags": [], "error": None,
            "truth": {"word_count": 40, "fillers": [], "pauses": []}, "found_fillers": [], "found_pauses": []}
     row.update(extra)

@@ -98,7 +98,7 @@ def _answer_turn(engine: InterviewEngine, writer: _Writer, session: Session, per
     row: dict[str, Any] = {"persona": persona.name, "session_id": session.id, "index": turn.index,
                            "kind": turn.kind, "question": turn.question, "written_source": written.source,
                            "attempts": list(written.attempts), "written_text": scripted.text,
-                           "expected_rank": persona.expected_rank, "error": None}
+                           "expected_rank": persona.expected_rank, "generator": persona.generator, "error": None}
     started = time.perf_counter()
     engine.begin_answer(session)
     if config.voice:
