@@ -31,6 +31,7 @@ def test_every_bundled_persona_validates_and_the_issue_kinds_are_there():
             "nervous"} <= names
     professions = {p.profession for p in PERSONAS.values() if p.mode == "roleplay"}
     assert professions == {"doctor", "nurse"}  # one per card profession in data/roleplays
+    assert {p.voice for p in PERSONAS.values()} == {"piper", "espeak-ng"}  # two voices, not one
     assert [p.name for p in pick_personas("weak,strong", PERSONAS)] == ["weak", "strong"]
     with pytest.raises(InputError, match="no persona 'shy'"):
         pick_personas("strong,shy", PERSONAS)
@@ -92,6 +93,8 @@ def test_spoken_answer_holds_its_pauses_as_silence():
         assert np.abs(inside).max() == 0
     assert all("start_s" in f for f in spoken.truth.fillers)
     assert 100 < spoken.true_words_per_minute < 300
+    second = speak_answer(scripted, voice="espeak-ng", seed=1)
+    assert second.voice == "espeak-ng" and len(second.truth.pauses) == 2 and second.wav_bytes != spoken.wav_bytes
 
 
 def _row(persona, question, overall, **extra):
