@@ -96,7 +96,8 @@ def make_clip(name: str, voice: str, pieces: list[str | float], rng: random.Rand
     fillers: list[tuple[float, float, str]] = []
     pauses: list[tuple[float, float]] = []
     position = 0
-    span = [None, 0.0]
+    first_sound_s: float | None = None
+    last_sound_s = 0.0
 
     def add(samples: np.ndarray) -> None:
         nonlocal position
@@ -116,14 +117,16 @@ def make_clip(name: str, voice: str, pieces: list[str | float], rng: random.Rand
             add(gap)
             fillers.append((round(position / SAMPLE_RATE_HZ, 3), round((position + len(audio)) / SAMPLE_RATE_HZ, 3),
                             piece.strip(".").lower()))
-        span[0] = position / SAMPLE_RATE_HZ if span[0] is None else span[0]
+        if first_sound_s is None:
+            first_sound_s = position / SAMPLE_RATE_HZ
         add(audio)
-        span[1] = position / SAMPLE_RATE_HZ
+        last_sound_s = position / SAMPLE_RATE_HZ
         add(gap if is_filler else np.zeros(int(WORD_GAP_S * SAMPLE_RATE_HZ), dtype=np.float32))  # words flow on
     text = " ".join(p.strip(".") if p not in FILLER_WORDS else p.strip(".").lower() + ","
                     for p in pieces if isinstance(p, str))
     samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-    return FillerClip(name, voice, samples, text, fillers, pauses, (round(span[0] or 0.0, 3), round(span[1], 3)))
+    return FillerClip(name, voice, samples, text, fillers, pauses,
+                      (round(first_sound_s or 0.0, 3), round(last_sound_s, 3)))
 
 
 def build_filler_set(*, clips_per_voice: int = 6, fluent_per_voice: int = 1, seed: int = DEFAULT_SEED,

@@ -145,13 +145,12 @@ def export_followups(store: SessionStore, out: Path, *, min_quality: float = DEF
     train = [e for e in kept if not held_out(e.session_id)]
     test = [e for e in kept if held_out(e.session_id)]
     heldout_path = out.with_name(out.stem + ".heldout.jsonl")
+    passing = sum(e.quality >= min_quality for e in every)
     card = {
         "task": "followup", "min_quality": min_quality, "anonymised": anonymise,
         "rules": FOLLOWUP_RULES, "quality": "share of the rules met; 0 for a rule-written probe",
         "counts": {"interactions": len(every), "llm_written": sum(e.source == "llm" for e in every),
-                   "at_or_above_threshold": sum(e.quality >= min_quality for e in every),
-                   "exported": len(kept),
-                   "duplicates_dropped": sum(e.quality >= min_quality for e in every) - len(kept),
+                   "at_or_above_threshold": passing, "exported": len(kept), "duplicates_dropped": passing - len(kept),
                    "train": len(train), "held_out": len(test)},
         "quality_histogram": histogram([e.quality for e in every]),
         "sources": {"synthetic_sessions": len({e.session_id for e in kept if e.synthetic}),
