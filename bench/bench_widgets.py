@@ -53,6 +53,7 @@ def run() -> dict:
         # the widget path
         app = InterviewApp(engine, n_questions=len(ANSWERS))
         app.start_panel.types.value = ("behavioural", "technical")
+        app.consent_panel.agree.click()
         app.start_panel.start.click()
         widget = []
         for path in ANSWERS:

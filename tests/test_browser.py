@@ -8,7 +8,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,10 +18,11 @@ import nbformat
 import pytest
 
 from workbench.config import NOTEBOOKS_DIR
+from workbench.widgets.appserver import free_port
+from workbench.widgets.chromium import CHROMIUM, launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium package
 LIGHT_LLM = "qwen2.5-0.5b-instruct-q4"  # fast enough for CI
 REAL_SPEECH_DIR = Path("/usr/share/pocketsphinx/test/data/cards")  # Debian pocketsphinx-testdata
 SPEECH_CARDS = ("001", "002", "003", "004", "005")  # "ten of clubs", "four queen of clubs", ...
@@ -30,19 +30,7 @@ SERVER_START_S = 60  # ours: JupyterLab starts in ~5-15 s on a loaded 2-core mac
 KERNEL_READY_S = 150  # ours: kernel start + imports (tensorflow via mediapipe) + engine
 ANSWER_S = 8.0  # ours: long enough for several of the spoken cards
 NEXT_QUESTION_S = 90  # ours: a generous ceiling; the figure itself is printed, not asserted tight
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
 ARTIFACTS_DIR_ENV = "WORKBENCH_BROWSER_ARTIFACTS"  # set it to keep the screenshot somewhere known
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +52,7 @@ def workdir(tmp_path_factory) -> Path:
 def jupyter(workdir):
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} missing: run `make setup` (installs Debian chromium)")
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     # no "get notified about Jupyter news?" toast over the widgets (and no fetch attempt)
     settings_dir = workdir / "jupyter-config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings_dir.mkdir(parents=True, exist_ok=True)
@@ -118,10 +106,9 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
     url, token = jupyter
     shots = Path(os.environ.get(ARTIFACTS_DIR_ENV) or workdir)
     shots.mkdir(parents=True, exist_ok=True)
-    flags = CHROMIUM_FLAGS + [f"--use-file-for-fake-audio-capture={workdir / 'speech.wav'}"]
     console: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=flags, headless=True)
+        browser = launch(p, fake_audio=workdir / "speech.wav")
         context = browser.new_context(viewport={"width": 1280, "height": 1400})
         # Chromium's own profile is fresh per context (Playwright gives each a temporary user-data-dir)
         context.grant_permissions(["microphone", "camera"], origin=url)
@@ -137,8 +124,12 @@ def test_live_notebook_records_an_answer_in_chromium(jupyter, workdir):
             page.click("text=Run All Cells", timeout=10_000)
             _accept_kernel_dialog(page)
 
+            agree = page.locator(".wb-consent-agree")  # consent first, before anything is recorded
+            agree.wait_for(timeout=KERNEL_READY_S * 1000)
+            assert "What is recorded" in page.locator(".wb-consent").inner_text()
+            agree.click()
             start = page.locator("button:has-text('Start interview')")
-            start.wait_for(timeout=KERNEL_READY_S * 1000)
+            start.wait_for(timeout=30_000)
             # the recorder's ESM is inline in the Python class: the front end loads with no internet
             page.locator("label:has-text('Record camera too')").locator("input").check()  # fake camera too
             start.click()

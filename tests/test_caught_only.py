@@ -61,6 +61,7 @@ def test_the_app_says_what_it_caught_and_offers_to_answer_again(engine):
 
     app = InterviewApp(engine, n_questions=2)
     app.start_panel.voice.value = False
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     question = app.session.turns[0].question
     from workbench.widgets.recorder import Recording

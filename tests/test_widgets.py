@@ -96,6 +96,7 @@ def test_typed_interview_from_start_to_summary(engine):
     app = InterviewApp(engine, n_questions=2)
     app.start_panel.role.value = "data analyst"
     app.start_panel.level.value = "junior"
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     assert app.errors == [] and app.screen == "question"
     first = app.session.turns[0]
@@ -126,13 +127,14 @@ def test_typed_interview_from_start_to_summary(engine):
     stored = engine.store.get(app.session.id)
     assert stored.turns[0].state == TurnState.ANSWERED and "cleaned the data" in stored.turns[0].answer_text
     app.summary_panel.restart.click()
-    assert app.screen == "start"
+    assert app.screen == "consent"  # consent is per session: another student may sit down
 
 
 @pytest.mark.slow
 def test_recorded_answer_is_transcribed_and_next_question_shown(engine, real_speech_webm):
     app = InterviewApp(engine, n_questions=2)
     app.start_panel.voice.value = False
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     assert app.errors == [] and app.question_view.audio.layout.display == "none"
     session_id = app.session.id
@@ -151,6 +153,7 @@ def test_recorded_answer_is_transcribed_and_next_question_shown(engine, real_spe
 def test_corrupt_recording_and_denied_microphone_are_shown(engine):
     app = InterviewApp(engine, n_questions=1)
     app.start_panel.voice.value = False
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     app.question_view.recorder.set_state({"state": "denied", "error": "Permission to use the microphone was denied."})
     assert "denied" in app.question_view.status.value and "typed answer" in app.question_view.status.value
@@ -168,6 +171,7 @@ def test_resume_after_a_kernel_restart(engine):
 
     app = InterviewApp(engine, n_questions=3)
     app.start_panel.voice.value = False
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     app.question_view.typed.value = ("I led the migration, I wrote the plan and I cut the cost by thirty percent "
                                      "in two months.")
@@ -178,6 +182,7 @@ def test_resume_after_a_kernel_restart(engine):
     fresh = InterviewApp(InterviewEngine(engine.store, llm_id="none", voice=False))
     assert app.session.id in [value for _, value in fresh.start_panel.resume_choice.options]
     fresh.start_panel.resume_choice.value = app.session.id
+    fresh.consent_panel.agree.click()
     fresh.start_panel.resume.click()
     assert fresh.errors == [] and fresh.screen == "question"
     assert asked.question[:30].replace("'", "&#x27;") in fresh.question_view.question.value
@@ -187,6 +192,7 @@ def test_resume_after_a_kernel_restart(engine):
 def test_start_panel_rejects_an_empty_mix(engine):
     app = InterviewApp(engine)
     app.start_panel.types.value = ()
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     assert app.screen == "start" and "question type" in app.start_panel.status.value
 
@@ -248,6 +254,7 @@ def test_ended_interviews_are_not_offered_for_resume(data_dir):
     engine = InterviewEngine(SessionStore(), llm_id="none", voice=False)
     ended = InterviewApp(engine, n_questions=3)
     ended.start_panel.voice.value = False
+    ended.consent_panel.agree.click()
     ended.start_panel.start.click()
     ended.question_view.typed.value = "I led the migration, I wrote the plan and I cut the cost by thirty percent."
     ended.question_view.submit_typed.click()
@@ -255,6 +262,7 @@ def test_ended_interviews_are_not_offered_for_resume(data_dir):
     assert ended.screen == "summary"
     left = InterviewApp(engine, n_questions=3)
     left.start_panel.voice.value = False
+    left.consent_panel.agree.click()
     left.start_panel.start.click()  # the kernel dies before this one is ended
     left.question_view.typed.value = "I kept the release notes up to date for two years and nobody missed one."
     left.question_view.submit_typed.click()
@@ -275,6 +283,7 @@ def test_the_summary_writes_the_report_and_shows_its_scores(data_dir):
     engine = InterviewEngine(SessionStore(), llm_id="none", voice=False)
     app = InterviewApp(engine, n_questions=2)
     app.start_panel.voice.value = False
+    app.consent_panel.agree.click()
     app.start_panel.start.click()
     app.question_view.typed.value = ("I led the migration of our billing service: I wrote the plan, moved the "
                                      "data in three steps and we cut the monthly cost by thirty percent.")

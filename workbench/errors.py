@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     REPORT_FAILED = 9  # workbench.report.pipeline.ReportError
     UNKNOWN_MODEL = 10  # UnknownModelError
     BAD_CONFIG = 11  # ConfigError
+    APP_FAILED = 12  # workbench.widgets.appserver.AppError: the app server did not start
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, the shell's convention)
 
 

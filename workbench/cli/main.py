@@ -14,15 +14,15 @@ import sys
 from typing import Any
 
 from workbench.cli import (
-    ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe, tune, validate,
-    voice,
+    app, ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe, tune,
+    validate, voice,
 )
 from workbench.errors import ExitCode, WorkbenchError
 from workbench.offline import block_network
 
 # a new one: add it here
-SUBCOMMANDS = (ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe, tune,
-               validate, voice)
+SUBCOMMANDS = (app, ask, compare, doctor, face, models, posture, purge, report, score, selftest, session, transcribe,
+               tune, validate, voice)
 
 
 def build_parser() -> argparse.ArgumentParser:

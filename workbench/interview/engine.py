@@ -29,6 +29,7 @@ from workbench.interview.nextturn import LIVE_FOLLOWUP_BUDGET_S, FollowUpWriter
 from workbench.interview.planning import InterviewConfig
 from workbench.interview.speaking import QuestionVoice
 from workbench.llm import ChatLLM
+from workbench.privacy import audit, consent
 from workbench.session import AnswerSource, Session, Turn, TurnState, now_iso
 from workbench.store import SessionStore
 
@@ -78,8 +79,19 @@ class InterviewEngine:
         """Plan and save a new session; nothing is asked yet."""
         recorded = {"seed": self.seed, "deterministic": self.deterministic, "temperature": self.temperature,
                     "llm_id": self.llm_id, "voice": self.voice}
-        return self.store.save(planning.plan_session(config, seed=self.seed, llm=self.chat,
-                                                     temperature=self.temperature, engine_settings=recorded))
+        session = planning.plan_session(config, seed=self.seed, llm=self.chat, temperature=self.temperature,
+                                        engine_settings=recorded)
+        choice = consent.parse_choice(config.consent)
+        if choice is not None:  # asked by the app: the choice is stored with the session and audited
+            session.settings[consent.CONSENT_KEY] = consent.consent_record(
+                choice, consent.consent_notice(), camera=config.camera, at=now_iso())
+        session = self.store.save(session)
+        if choice is not None:
+            stored = session.settings[consent.CONSENT_KEY]
+            audit.record("consent", session.id, data_dir=self.store.data_dir, choice=choice.value,
+                         camera=stored["camera"], keep_media=stored["keep_media"],
+                         retention_days=stored["retention_days"], notice=stored["notice_version"])
+        return session
 
     def current_question(self, session: Session) -> Turn | None:
         """The turn to answer now (marked asked and saved), or None when the session is over."""
@@ -117,6 +129,7 @@ class InterviewEngine:
     def feed_audio(self, session: Session, chunk: bytes) -> None:
         """The next piece of the answer being recorded (the recorder streams one a second); it is
         transcribed in the background, so Stop only transcribes the last seconds. Safe to never call."""
+        consent.check_recording_allowed(session.settings)
         turn = session.next_turn()
         if turn is not None:
             self.live.feed(session, turn, chunk)
@@ -135,6 +148,8 @@ class InterviewEngine:
         """
         media, text = bytes(media_bytes) if media_bytes else b"", (text or "").strip()
         answers.check_submission(text=text, media=media)
+        if media:
+            consent.check_recording_allowed(session.settings)
         turn = self.current_question(session)
         if turn is None:
             raise InputError("the session is over: there is no question to answer")

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.errors import InputError
+from workbench.privacy.consent import parse_choice
 from workbench.privacy.labels import check_candidate_label, check_class_label
 from workbench.interview import generate, roleplay
 from workbench.interview.bank import LEVELS, TYPES, check_role_level, load_bank, normalise_role
@@ -36,6 +37,8 @@ class InterviewConfig:
     tailored_questions: int | None = None  # LLM-written questions from the job description (default 1 if given)
     candidate: str | None = None  # a pseudonym for the candidate (privacy.labels: no e-mail address or phone)
     class_label: str | None = None  # the class or group (an educator's label)
+    camera: bool = False  # the camera is recorded too (the start panel's setting)
+    consent: str | None = None  # privacy.consent.ConsentChoice from the app's consent panel; None: not asked
 
 
 def plan_session(config: InterviewConfig, *, seed: int, llm: LazyLLM, temperature: float = 0.0,
@@ -49,6 +52,7 @@ def plan_session(config: InterviewConfig, *, seed: int, llm: LazyLLM, temperatur
     settings = {"config": asdict(config), **(engine_settings or {})}
     label_warnings = check_candidate_label(config.candidate)
     check_class_label(config.class_label)
+    parse_choice(config.consent)
     if label_warnings:
         settings["label_warnings"] = label_warnings
     if config.mode == "roleplay":

@@ -21,11 +21,11 @@ from workbench.errors import InputError
 AUDIT_FILE_NAME = "audit.jsonl"
 EVENTS = frozenset({
     "created", "answer_saved", "analysed", "exported", "deleted", "purged", "media_discarded",
-    "media_saved", "purge_run", "key_created",
+    "media_saved", "purge_run", "key_created", "consent",
 })
 ALLOWED_DETAIL_KEYS = frozenset({
     "turn", "files", "sessions", "retention_days", "dry_run", "format", "automatic", "anonymised",
-    "stage",
+    "stage", "choice", "camera", "keep_media", "notice",
 })
 MAX_DETAIL_CHARS = 64  # ours: room for an id or a format name, not for a sentence of content
 OWNER_ONLY = 0o600

@@ -2,7 +2,7 @@
 
     from workbench.widgets import InterviewApp
     app = InterviewApp()            # the engine is built on Start, with the voice setting chosen there
-    app                             # displays the start panel
+    app                             # displays the consent panel, then the start panel
 
 Every handler is a plain method, so tests drive the app with ``button.click()`` and by setting
 widget state (``recorder.set_state(...)``), exactly as the browser does. Errors are shown in the
@@ -23,15 +23,17 @@ import ipywidgets as w
 from workbench.errors import InputError, WorkbenchError
 from workbench.interview import summary
 from workbench.interview.engine import InterviewConfig, InterviewEngine
+from workbench.privacy.consent import ConsentChoice, consent_notice, recording_allowed
 from workbench.session import Session, TurnState
 from workbench.store import SessionStore
-from workbench.widgets.panels import QuestionView, StartPanel, SummaryPanel, render_feedback
+from workbench.widgets.panels import ConsentPanel, QuestionView, StartPanel, SummaryPanel, render_feedback
 from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recording
 
 log = logging.getLogger(__name__)
 UNEXPECTED_HINT = "Your answers so far are saved: re-run the cell and press Resume."
 WRITING_FOLLOWUP = "Writing a follow-up…"  # shown while the LLM writes one (at most the engine's budget)
 CHOOSING_NEXT = "The interviewer is choosing the next question…"
+CONSENT_FIRST = "first read what is recorded and agree, or continue text-only"
 QUICK_SCORES_NOTE = ("Quick scores from your words alone; the full report adds your voice and face, its "
                      "transcript of the whole recording and written feedback, and its scores replace these.")
 REPORT_SCORES_NOTE = "Scores from the full report (the same figures as in it)."
@@ -66,7 +68,7 @@ def _guarded(show_error: Callable[["InterviewApp"], Callable[[str], None]]):
 
 
 class InterviewApp(w.VBox):
-    """Start panel -> one question at a time (spoken, answered by recording or typing, feedback
+    """Consent panel -> start panel -> one question at a time (spoken, answered by recording or typing, feedback
     under the next question) -> summary with the report command. Also resumes unfinished sessions.
 
     ``engine``: an ``InterviewEngine``, used as configured (its follow-up budget bounds the wait after
@@ -76,16 +78,18 @@ class InterviewApp(w.VBox):
     def __init__(self, engine: InterviewEngine | None = None, *, store: SessionStore | None = None,
                  llm_id: str | None = None, seed: int | None = None, deterministic: bool = True,
                  role: str | None = None, level: str = "mid", n_questions: int | None = None, voice: bool = True,
-                 camera: bool = False,
+                 camera: bool = False, class_label: str = "",
                  max_duration_s: float = DEFAULT_MAX_DURATION_S, warm_up: bool = False) -> None:
         self.engine = engine
         self.store = store or (engine.store if engine is not None else SessionStore())
         self._engine_options = {"llm_id": llm_id, "seed": seed, "deterministic": deterministic}
-        start_kwargs: dict[str, Any] = {"level": level, "voice": voice, "camera": camera}
+        start_kwargs: dict[str, Any] = {"level": level, "voice": voice, "camera": camera, "class_label": class_label}
         if role:
             start_kwargs["role"] = role
         if n_questions:
             start_kwargs["n_questions"] = n_questions
+        self.consent_panel = ConsentPanel(consent_notice())
+        self.consent: ConsentChoice | None = None  # the candidate's choice on the consent panel
         self.start_panel = StartPanel(**start_kwargs)
         self.question_view = QuestionView(max_duration_s=max_duration_s)
         self.summary_panel = SummaryPanel()
@@ -96,6 +100,8 @@ class InterviewApp(w.VBox):
         self.errors: list[str] = []  # every message shown to the user, for tests and logs
         self.finished: dict[str, Any] | None = None
 
+        self.consent_panel.agree.on_click(self.on_consent_agree)
+        self.consent_panel.text_only.on_click(self.on_consent_text_only)
         self.start_panel.start.on_click(self.on_start)
         self.start_panel.resume.on_click(self.on_resume)
         self.question_view.submit_typed.on_click(self.on_submit_typed)
@@ -112,7 +118,7 @@ class InterviewApp(w.VBox):
         self.report: Any = None  # the ReportResult of the last "Write the full report"
         self._summary_turns: list[int] = []  # turn index of each summary row
         self._caught_received = 0.0  # when the answer now shown as "I only caught ..." came in
-        super().__init__([self.start_panel])
+        super().__init__([self.consent_panel])
         self.refresh_resumable()
         self._warm_thread: threading.Thread | None = None
         if warm_up:
@@ -127,10 +133,16 @@ class InterviewApp(w.VBox):
     # --- screens ------------------------------------------------------------------------------
     @property
     def screen(self) -> str:
-        """"start", "question" or "summary": what is on screen."""
+        """"consent", "start", "question" or "summary": what is on screen."""
         shown = self.children[0] if self.children else None
-        return {id(self.start_panel): "start", id(self.question_view): "question",
-                id(self.summary_panel): "summary"}.get(id(shown), "start")
+        return {id(self.consent_panel): "consent", id(self.start_panel): "start", id(self.question_view): "question",
+                id(self.summary_panel): "summary"}.get(id(shown), "consent")
+
+    @property
+    def recording(self) -> bool:
+        """Whether answers may be recorded now: the candidate agreed, and the session allows it."""
+        allowed = self.consent == ConsentChoice.RECORD
+        return allowed and (self.session is None or recording_allowed(self.session.settings))
 
     def _show(self, panel: w.Widget) -> None:
         self.children = [panel]
@@ -176,16 +188,32 @@ class InterviewApp(w.VBox):
         planned = max(len(self.session.turns), int(self.options.get("n_questions") or 0))
         self.question_view.show_question(
             text=turn.question, number=turn.index + 1, planned=planned, kind=turn.kind, audio_wav=audio,
-            think_time_s=int(self.options.get("think_time_s") or 0), camera=bool(self.options.get("camera")),
+            think_time_s=int(self.options.get("think_time_s") or 0),
+            camera=self.recording and bool(self.options.get("camera")), recording=self.recording,
         )
         self._show(self.question_view)
         if shown_after is not None:
             self.timings[-1].update(speak_s=spoken_s, answer_to_question_s=time.perf_counter() - shown_after)
 
     # --- handlers -----------------------------------------------------------------------------
+    def on_consent_agree(self, _button: Any = None) -> None:
+        """I agree: recording allowed (the microphone, the camera when turned on)."""
+        self._consented(ConsentChoice.RECORD)
+
+    def on_consent_text_only(self, _button: Any = None) -> None:
+        """Continue text-only: nothing is recorded; the recorder is never shown."""
+        self._consented(ConsentChoice.TEXT_ONLY)
+
+    def _consented(self, choice: ConsentChoice) -> None:
+        self.consent = choice
+        self.start_panel.set_recording_allowed(choice == ConsentChoice.RECORD)
+        self._show(self.start_panel)
+
     @_guarded(lambda self: self.start_panel.show_error)
     def on_start(self, _button: Any = None) -> None:
         """Start button: validate the settings, start a session, ask the first question."""
+        if self.consent is None:
+            raise InputError(CONSENT_FIRST)
         values = self.start_panel.values()
         if not values["role"]:
             raise InputError("choose or type a role")
@@ -198,6 +226,8 @@ class InterviewApp(w.VBox):
                 role=values["role"], level=values["level"], types=values["types"],
                 n_questions=values["n_questions"], job_description=values["job_description"],
                 think_time_s=values["think_time_s"], mode="interview", roleplay_id=None,
+                candidate=values["candidate"], class_label=values["class_label"],
+                camera=values["camera"] and self.consent == ConsentChoice.RECORD, consent=self.consent.value,
             ))
             self.options = values
             self.feedback.clear()
@@ -209,6 +239,8 @@ class InterviewApp(w.VBox):
     @_guarded(lambda self: self.start_panel.show_error)
     def on_resume(self, _button: Any = None) -> None:
         """Resume button: reopen the chosen unfinished session at its first unanswered turn."""
+        if self.consent is None:
+            raise InputError(CONSENT_FIRST)
         session_id = self.start_panel.resume_choice.value
         if not session_id:
             raise InputError("no unfinished session selected")
@@ -226,7 +258,8 @@ class InterviewApp(w.VBox):
         refused: say so where the candidate looks, and point to the typed answer."""
         if state == "denied":
             message = self.question_view.recorder.error or "the microphone could not be used"
-            self.question_view.show_error(f"{message} (your typed answer works just as well)")
+            typing_hint = "" if "type your answer" in message else " (your typed answer works just as well)"
+            self.question_view.show_error(message + typing_hint)
             self.errors.append(message)
             return
         if state == "recording" and self.session is not None and self.engine is not None:
@@ -409,8 +442,10 @@ class InterviewApp(w.VBox):
         self.summary_panel.set_report_done(_link_to(html_path), html_path)
 
     def on_restart(self, _button: Any = None) -> None:
-        """New interview button: back to the start panel (the engine and its models stay loaded)."""
+        """New interview button: back to the consent panel, as consent is given per session (another
+        student may sit down); the engine and its models stay loaded."""
         self.session = None
+        self.consent = None
         self.refresh_resumable()
-        self._show(self.start_panel)
+        self._show(self.consent_panel)
 

@@ -1,4 +1,4 @@
-"""The three screens of a live interview, as plain ipywidgets: the start panel, the question
+"""The screens of a live interview, as plain ipywidgets: consent first, the start panel, the question
 view (spoken question, recorder or typed answer, light feedback) and the final summary.
 
 Panels only hold widgets and render values they are given; ``workbench.widgets.app`` wires them
@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbench.interview.bank import LEVELS, ROLES, TYPES
+from workbench.privacy.consent import ConsentNotice
 from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recorder
 
 DEFAULT_TYPES = ("behavioural", "technical", "situational", "motivation")  # ours: a typical first-round mix
@@ -28,12 +29,35 @@ def _escape(text: Any) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def _inline_code(text: str) -> str:
+    """Escape ``text`` and show its `backticked` parts as code."""
+    parts = _escape(text).split("`")
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+
+
+class ConsentPanel(w.VBox):
+    """Before anything is recorded: what is recorded, kept and for how long, where, how to delete it;
+    the candidate agrees or continues text-only (``agree`` / ``text_only`` buttons)."""
+
+    def __init__(self, notice: ConsentNotice) -> None:
+        self.notice = notice
+        items = "".join(f"<li>{_inline_code(line)}</li>" for line in notice.lines)
+        self.text = w.HTML(f"<h3>Before you start</h3><ul class='wb-consent'>{items}</ul>")
+        self.agree = w.Button(description="I agree: record my answers", button_style="primary", icon="check",
+                              layout=w.Layout(width="auto"))
+        self.agree.add_class("wb-consent-agree")
+        self.text_only = w.Button(description="Continue text-only", icon="keyboard-o", layout=w.Layout(width="auto"))
+        self.text_only.add_class("wb-consent-text-only")
+        super().__init__([self.text, w.HBox([self.agree, self.text_only])])
+
+
 class StartPanel(w.VBox):
     """Role, level, question mix, number of questions, job description, voice and camera on/off,
     think time; a Start button, and a Resume row for sessions a kernel restart interrupted."""
 
     def __init__(self, *, role: str = ROLES[0], level: str = "mid", n_questions: int = DEFAULT_N_QUESTIONS,
-                 voice: bool = True, camera: bool = False, think_time_s: int = DEFAULT_THINK_TIME_S) -> None:
+                 voice: bool = True, camera: bool = False, think_time_s: int = DEFAULT_THINK_TIME_S,
+                 class_label: str = "") -> None:
         style = {"description_width": "11em"}
         self.role = w.Combobox(value=role, options=list(ROLES), description="Role", ensure_option=False,
                                placeholder="pick or type a role", style=style, layout=WIDE)
@@ -49,6 +73,11 @@ class StartPanel(w.VBox):
         self.camera = w.Checkbox(value=camera, description="Record camera too", style=style)
         self.think_time_s = w.IntSlider(value=think_time_s, min=0, max=MAX_THINK_TIME_S, step=5,
                                         description="Think time (s)", style=style)
+        self.candidate = w.Text(placeholder="optional: a nickname or number, not your name", description="Your label",
+                                style=style, layout=WIDE)
+        self.class_label = w.Text(value=class_label, placeholder="optional: the class or group", description="Class",
+                                  style=style, layout=WIDE)
+        self.recording_note = w.HTML()
         self.start = w.Button(description="Start interview", button_style="primary", icon="play")
         self.resume_choice = w.Dropdown(options=[], description="Unfinished", style=style, layout=WIDE)
         self.resume = w.Button(description="Resume", icon="redo")
@@ -58,11 +87,21 @@ class StartPanel(w.VBox):
         super().__init__([
             w.HTML("<h3>Interview practice</h3>"),
             self.role, self.level, self.types, self.n_questions, self.job_description,
-            w.HBox([self.voice, self.camera]), self.think_time_s, self.start, self.status, self._resume_row,
+            w.HBox([self.voice, self.camera]), self.recording_note, self.think_time_s, self.candidate,
+            self.class_label, self.start, self.status, self._resume_row,
         ])
 
+    def set_recording_allowed(self, allowed: bool) -> None:
+        """After the consent panel: with text-only the camera is off and cannot be turned on."""
+        self.camera.disabled = not allowed
+        if not allowed:
+            self.camera.value = False
+        note = "<i class='wb-text-only'>Text-only: nothing is recorded; you type your answers.</i>"
+        self.recording_note.value = "" if allowed else note
+
     def values(self) -> dict[str, Any]:
-        """The chosen settings: role, level, types, n_questions, job_description, voice, camera, think_time_s."""
+        """The chosen settings: role, level, types, n_questions, job_description, voice, camera, think_time_s,
+        candidate, class_label (None when empty)."""
         return {
             "role": self.role.value.strip(),
             "level": self.level.value,
@@ -72,6 +111,8 @@ class StartPanel(w.VBox):
             "voice": bool(self.voice.value),
             "camera": bool(self.camera.value),
             "think_time_s": int(self.think_time_s.value),
+            "candidate": self.candidate.value.strip() or None,
+            "class_label": self.class_label.value.strip() or None,
         }
 
     def set_resumable(self, sessions: Sequence[tuple[str, str]]) -> None:
@@ -127,8 +168,10 @@ class QuestionView(w.VBox):
         self.retry_row.layout.display = "none"
 
     def show_question(self, *, text: str, number: int, planned: int, kind: str = "question",
-                      audio_wav: bytes | None = None, think_time_s: int = 0, camera: bool = False) -> None:
-        """Show question ``number`` (1-based) of about ``planned``; play ``audio_wav`` if given."""
+                      audio_wav: bytes | None = None, think_time_s: int = 0, camera: bool = False,
+                      recording: bool = True) -> None:
+        """Show question ``number`` (1-based) of about ``planned``; play ``audio_wav`` if given.
+        ``recording`` False (text-only) hides the recorder: the answer is typed."""
         label = "Follow-up" if kind == "follow_up" else ("Patient" if kind == "roleplay" else "Question")
         self.header.value = f"<b>{label} {number}</b> <span style='color:#666'>of about {planned}</span>"
         self.question.value = f"<p class='wb-question' style='font-size:1.2em'>{_escape(text)}</p>"
@@ -137,9 +180,10 @@ class QuestionView(w.VBox):
             self.audio.layout.display = "block"
         else:
             self.audio.layout.display = "none"
-        self.think.value = (
-            f"<i>Take up to {think_time_s} s to think, then press Record (or type).</i>" if think_time_s else ""
-        )
+        then = "press Record (or type)" if recording else "type your answer"
+        self.think.value = f"<i>Take up to {think_time_s} s to think, then {then}.</i>" if think_time_s else ""
+        self.recorder.layout.display = None if recording else "none"
+        self.typed.placeholder = "or type your answer here" if recording else "type your answer here"
         self.recorder.camera = camera
         self.recorder.message = ""
         self.recorder.error = ""
