@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup apt report test test-fast lint bench eval-speech validate lock clean-env doctor pose-models
+.PHONY: app setup apt report test test-fast lint bench eval-speech validate lock clean-env doctor pose-models
 
 setup: $(STAMP) $(APT_STAMP) pose-models
 
@@ -51,6 +51,12 @@ $(APT_STAMP): Makefile
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	touch $(APT_STAMP)
+
+# The live interview as an app (Voila, no code visible) on 127.0.0.1; PORT=8866 CLASS=label to change.
+PORT ?= 8866
+CLASS ?=
+app: setup
+	$(VENV)/bin/workbench app --port $(PORT) $(if $(CLASS),--class $(CLASS))
 
 doctor: setup
 	$(VENV)/bin/workbench doctor

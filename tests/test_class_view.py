@@ -47,7 +47,11 @@ def test_report_class_renders_the_overview_and_the_csv(data_dir, tmp_path, capsy
     payload = json.loads(capsys.readouterr().out)
     html = open(payload["reports"][0]["html_path"], encoding="utf-8").read()
     assert "student 1" in html and "student-a" not in html and "<img" in html
-    assert len(pd.read_csv(payload["csv_path"])) == 3
+    table = pd.read_csv(payload["csv_path"])
+    assert len(table) == 3
+    sheet = pd.read_excel(payload["xlsx_path"], sheet_name=classview.XLSX_SHEET, engine="openpyxl")
+    assert list(sheet.columns) == list(table.columns) and sheet["overall"].round(6).tolist() == \
+        table["overall"].round(6).tolist()
     assert main(["report", "--class", "empty-class", "--out", str(tmp_path), "--json"]) == 0  # an empty view
     empty = json.loads(capsys.readouterr().out)
     assert "nothing to show yet" in open(empty["reports"][0]["html_path"], encoding="utf-8").read()

@@ -68,10 +68,10 @@ def _render_class(args: argparse.Namespace) -> dict[str, Any]:
         "CLASS_LABEL": args.class_label, "DATE_FROM": args.date_from, "DATE_TO": args.date_to,
         "ANONYMISE": not args.names, "OUTPUT_DIR": str(run_dir)})
     html = notebook_to_html(run.executed_path, run_dir / "class_overview.html", title=f"Class {args.class_label}")
-    csv = run_dir / "class.csv"
+    csv, xlsx = run_dir / "class.csv", run_dir / "class.xlsx"
     return {"reports": [{"session_id": f"class {args.class_label}", "html_path": str(html), "stages": [],
                          "duration_s": round(run.duration_s, 2)}], "failed": [],
-            "csv_path": str(csv) if csv.is_file() else None}
+            "csv_path": str(csv) if csv.is_file() else None, "xlsx_path": str(xlsx) if xlsx.is_file() else None}
 
 
 def _run(args: argparse.Namespace) -> Any:

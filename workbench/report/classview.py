@@ -127,8 +127,19 @@ def most_improved(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["criterion", STUDENT, "change_points"])
 
 
+XLSX_SHEET = "class"
+
+
 def export_csv(table: pd.DataFrame, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False)
+    return path
+
+
+def export_xlsx(table: pd.DataFrame, path: Path) -> Path:
+    """The same table as a spreadsheet (openpyxl, pinned): one sheet, the CSV's columns and rows."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_excel(path, index=False, sheet_name=XLSX_SHEET, engine="openpyxl")
     return path
