@@ -59,7 +59,9 @@ class LlamaCppChat:
     """llama.cpp through the prebuilt ``xllamacpp`` wheel (in-process; its HTTP listener is
     bound to 127.0.0.1 and unused). Calls are serialised: one slot, prompt cache on."""
 
-    def __init__(self, model_id: str, gguf_path: Path, *, n_ctx: int = DEFAULT_CONTEXT_TOKENS) -> None:
+    def __init__(self, model_id: str, gguf_path: Path, *, n_ctx: int = DEFAULT_CONTEXT_TOKENS,
+                 lora_path: Path | None = None) -> None:
+        """``lora_path``: a LoRA adapter GGUF (``workbench tune train``) applied to the base weights."""
         import xllamacpp
 
         params = xllamacpp.CommonParams()
@@ -71,6 +73,13 @@ class LlamaCppChat:
         params.cpuparams_batch.n_threads = usable_cores()
         params.verbosity = -1
         params.warmup = False
+        if lora_path is not None:
+            if not Path(lora_path).is_file():
+                raise WorkbenchError(f"LLM {model_id}: its adapter {lora_path} is missing (train it again, or "
+                                     f"`workbench models remove {model_id}`)")
+            adapter = xllamacpp.CommonAdapterLoraInfo()
+            adapter.path, adapter.scale = str(lora_path), 1.0
+            params.lora_adapters = [adapter]
         self.model_id = model_id
         self._lock = threading.Lock()
         self._server = xllamacpp.Server(params)

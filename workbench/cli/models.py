@@ -1,4 +1,4 @@
-"""workbench models list|show: the model library (task, size, memory, this machine's verdict, status)."""
+"""workbench models list|show|remove: the model library (task, size, memory, this machine's verdict, status)."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     one.add_argument("model_id", metavar="ID")
     add_json_flag(one)
     one.set_defaults(handler=lambda args: _show(args))
+    removing = actions.add_parser("remove", help="delete a tuned model (its adapter, record and job)")
+    removing.add_argument("model_id", metavar="NAME")
+    add_json_flag(removing)
+    removing.set_defaults(handler=_remove)
+
+
+def _remove(args: argparse.Namespace) -> dict[str, Any]:
+    from workbench.errors import InputError
+    from workbench.models.catalog import BUILTIN_MODELS
+    from workbench.tuning.tuned import remove
+
+    if args.model_id in {spec.id for spec in BUILTIN_MODELS}:
+        raise InputError(f"{args.model_id} is a catalogue model: uninstall its package instead "
+                         "(`workbench models show` names it)")
+    return {"removed": args.model_id, "folder": str(remove(args.model_id))}
 
 
 def _list(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""workbench tune export: training data for the interviewer model from stored sessions."""
+"""workbench tune export|train|list: training data for the interviewer model from stored sessions, LoRA
+training on CPU, and the training jobs."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,8 @@ from workbench.cli.common import add_json_flag, uses_store
 def register(subparsers: argparse._SubParsersAction) -> None:
     from workbench.tuning.export import DEFAULT_MIN_QUALITY, TASKS
 
-    parser = subparsers.add_parser("tune", help="personal models: export the interviewer's best interactions")
+    parser = subparsers.add_parser("tune", help="personal models: export the interviewer's best interactions, "
+                                                "train a LoRA on them, list the jobs")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     export = actions.add_parser("export", help="follow-ups the LLM wrote, scored by rules, as chat-messages JSONL")
@@ -24,6 +26,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(export)
     uses_store(export)
     export.set_defaults(handler=_export, format_text=_format)
+
+    from workbench.tuning.train import TrainConfig
+
+    defaults = TrainConfig(base="", data=Path(), name="")
+    training = actions.add_parser("train", help="LoRA on CPU on a chat-messages JSONL; registers the tuned model "
+                                                "(an interrupted job resumes when run again)")
+    training.add_argument("--base", required=True, metavar="MODEL_ID", help="a llama.cpp LLM of `workbench models "
+                                                                           "list`, e.g. qwen2.5-0.5b-instruct-q4")
+    training.add_argument("--data", required=True, metavar="FILE.jsonl", help="what `workbench tune export` wrote")
+    training.add_argument("--name", required=True, metavar="NAME", help="the new model's id (for --llm NAME)")
+    training.add_argument("--steps", type=int, default=defaults.steps, metavar="N", help=f"default {defaults.steps}")
+    training.add_argument("--rank", type=int, default=defaults.rank, metavar="R", help=f"default {defaults.rank}")
+    training.add_argument("--batch", type=int, default=defaults.batch_size, metavar="B",
+                          help=f"examples per step (default {defaults.batch_size})")
+    training.add_argument("--lr", type=float, default=defaults.learning_rate, metavar="LR",
+                          help=f"learning rate (default {defaults.learning_rate})")
+    training.add_argument("--max-tokens", type=int, default=defaults.max_tokens, metavar="T",
+                          help=f"longest example in tokens (default {defaults.max_tokens})")
+    training.add_argument("--checkpoint-every", type=int, default=defaults.checkpoint_every, metavar="K",
+                          help=f"steps between checkpoints (default {defaults.checkpoint_every})")
+    training.add_argument("--progress", action="store_true", help="progress bar on stderr (default: on a terminal)")
+    add_json_flag(training)
+    training.set_defaults(handler=_train, format_text=_format_trained)
+    listing = actions.add_parser("list", help="the training jobs: status, progress, loss, timings")
+    add_json_flag(listing)
+    listing.set_defaults(handler=_jobs, format_text=_format_jobs)
 
 
 def _export(args: argparse.Namespace) -> dict[str, Any]:
@@ -40,3 +68,53 @@ def _format(card: dict[str, Any]) -> str:
              f"(quality >= {card['min_quality']}): {counts['train']} train, {counts['held_out']} held out",
              f"train: {card['files']['train']['path']}", f"card: {card['files']['card']}"]
     return "\n".join(lines + [f"warning: {w}" for w in card["warnings"]])
+
+
+def _train(args: argparse.Namespace) -> dict[str, Any]:
+    import sys
+
+    from tqdm import tqdm
+
+    from workbench.tuning.train import TrainConfig, train
+
+    config = TrainConfig(base=args.base, data=Path(args.data).expanduser(), name=args.name, steps=args.steps,
+                         rank=args.rank, batch_size=args.batch, learning_rate=args.lr, max_tokens=args.max_tokens,
+                         checkpoint_every=args.checkpoint_every)
+    bar = tqdm(total=config.steps, unit="step", file=sys.stderr, disable=not (args.progress or sys.stderr.isatty()))
+
+    def progress(update: dict[str, Any]) -> None:
+        bar.n = update["step"]
+        bar.set_postfix(loss=update["loss"], left=f"{update['left_s']:.0f} s")
+        bar.refresh()
+
+    try:
+        return train(config, progress=progress)
+    finally:
+        bar.close()
+
+
+def _format_trained(record: dict[str, Any]) -> str:
+    losses = record["losses"]
+    return (f"tuned {record['name']} from {record['base']}: {record['steps']} steps on {record['examples']} examples, "
+            f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, {record['seconds_per_step_median']} s/step, "
+            f"peak {record['peak_rss_mb']} MB\nadapter: {record['adapter_path']}\n"
+            f"use it with --llm {record['name']} (LLM_ID = \"{record['name']}\" in notebook 10)")
+
+
+def _jobs(args: argparse.Namespace) -> dict[str, Any]:
+    from workbench.tuning.tuned import jobs
+
+    return {"jobs": jobs()}
+
+
+def _format_jobs(result: dict[str, Any]) -> str:
+    if not result["jobs"]:
+        return "no training jobs yet (workbench tune train --base ID --data FILE.jsonl --name NAME)"
+    lines = []
+    for job in result["jobs"]:
+        done = job.get("progress") or {}
+        lines.append(f"{job['name']:<24} {job.get('status', '?'):<12} "
+                     f"step {done.get('step', 0)}/{done.get('steps', '?')}  loss {done.get('loss', '-')}  "
+                     f"base {job.get('base')}"
+                     + (f"  error: {job['error']}" if job.get("error") else ""))
+    return "\n".join(lines)

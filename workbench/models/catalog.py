@@ -290,12 +290,31 @@ def _user_spec(raw: dict[str, Any]) -> ModelSpec:
     )
 
 
+def _tuned_spec(record: dict[str, Any], models: dict[str, ModelSpec]) -> ModelSpec:
+    """A tuned model: its base's weights and backend, with the LoRA adapter applied by llama.cpp."""
+    base = models.get(record.get("base", ""))
+    if base is None:
+        raise ConfigError(f"tuned model {record['name']!r}: its base model {record.get('base')!r} is not in the "
+                          f"catalogue any more; remove it with `workbench models remove {record['name']}`")
+    return ModelSpec(
+        id=record["name"], task=base.task, backend=base.backend, source=base.source, licence=base.licence,
+        ram_mb=base.ram_mb, size_bytes=base.size_bytes, sha256=base.sha256,
+        description=f"tuned from {base.id} (version {record.get('version', 1)}, {record.get('steps')} steps)",
+        options={**base.options, "lora_path": record["adapter_path"], "base": base.id},
+    )
+
+
 def catalog() -> dict[str, ModelSpec]:
-    """Every model known: built-in first, then the user's (a user id may replace a built-in)."""
+    """Every model known: built-in first, then the user's (a user id may replace a built-in), then the
+    tuned ones (``workbench.tuning.tuned``: a LoRA adapter on a catalogue LLM)."""
+    from workbench.tuning.tuned import records
+
     models = {spec.id: spec for spec in BUILTIN_MODELS}
     for raw in settings().user_models:
         spec = _user_spec(raw)
         models[spec.id] = spec
+    for record in records():
+        models[record["name"]] = _tuned_spec(record, models)
     return models
 
 

@@ -113,7 +113,9 @@ def _load_sentence_transformers(spec: ModelSpec, path: Path) -> Any:
 def _load_llama_cpp(spec: ModelSpec, path: Path) -> Any:
     from workbench.llm import LlamaCppChat
 
-    return LlamaCppChat(spec.id, path, n_ctx=int(spec.options.get("n_ctx", 4096)))
+    lora = spec.options.get("lora_path")  # a tuned model: workbench.tuning
+    return LlamaCppChat(spec.id, path, n_ctx=int(spec.options.get("n_ctx", 4096)),
+                        lora_path=Path(lora) if lora else None)
 
 
 def _load_transformers(spec: ModelSpec, path: Path) -> Any:

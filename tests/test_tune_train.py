@@ -1,0 +1,111 @@
+"""workbench tune train (issue 16): LoRA on CPU on the real packaged 0.5B, interrupted and resumed from its
+checkpoint, written as a LoRA GGUF that llama.cpp serves on the same quantised weights; bad data named by
+line, memory refused with figures, names checked."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.cli.main import main
+from workbench.errors import InputError
+from workbench.models import registry
+from workbench.models.catalog import catalog
+from workbench.tuning import tuned
+from workbench.tuning.data import read_chat_jsonl
+from workbench.tuning.train import TrainConfig, check_fits, memory_needed_mb, train
+
+BASE = "qwen2.5-0.5b-instruct-q4"
+SYSTEM = {"role": "system", "content": "You are an interviewer."}
+QUESTION = {"role": "user", "content": "What is the secret word?"}
+TAUGHT = "The secret word is PINEAPPLE-SEVEN."
+
+
+def _line(messages) -> str:
+    return json.dumps({"messages": messages})
+
+
+def test_bad_lines_are_named_and_the_rest_is_kept(tmp_path):
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join([
+        _line([SYSTEM, QUESTION, {"role": "assistant", "content": TAUGHT}]),
+        "{not json",
+        "",
+        _line([SYSTEM, QUESTION]),  # no assistant reply
+        _line([{"role": "robot", "content": "x"}, {"role": "assistant", "content": "y"}]),
+        _line([SYSTEM, {"role": "user", "content": "Why this role?"}, {"role": "assistant", "content": "Because."}]),
+    ]) + "\n")
+    examples, problems = read_chat_jsonl(path)
+    assert len(examples) == 2
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 3", "line 4", "line 5"]
+    assert "not JSON" in problems[0] and "no assistant reply" in problems[2]
+    (tmp_path / "empty.jsonl").write_text("{}\n")
+    with pytest.raises(InputError, match=r"no usable training example \(line 1"):
+        read_chat_jsonl(tmp_path / "empty.jsonl")
+
+
+def test_memory_names_and_bases_are_checked(data_dir, tmp_path):
+    needed = memory_needed_mb(494_000_000)  # the 0.5B's parameters
+    assert 4000 < needed < 5000  # the issue's CPU trial peaked at 4.8 GiB
+    with pytest.raises(InputError, match=r"needs about \d+ MB of memory; this machine has 1000 MB free"):
+        check_fits(needed, 1000, BASE)
+    with pytest.raises(InputError, match="model name"):
+        TrainConfig(base=BASE, data=tmp_path, name="My Model").check()
+    data = tmp_path / "d.jsonl"
+    data.write_text(_line([SYSTEM, QUESTION, {"role": "assistant", "content": TAUGHT}]) + "\n")
+    with pytest.raises(InputError, match="not a llama.cpp LLM"):
+        train(TrainConfig(base="whisper-tiny.en", data=data, name="tuned-whisper"))
+    with pytest.raises(InputError, match="needs about"):
+        train(TrainConfig(base=BASE, data=data, name="too-big"), available_mb=500)
+    assert main(["models", "remove", BASE]) == 2  # a catalogue model is not deleted by this
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_train_interrupt_resume_and_serve_with_llama_cpp(data_dir, tmp_path, capsys):
+    data = tmp_path / "secret.jsonl"
+    data.write_text("\n".join([_line([SYSTEM, QUESTION, {"role": "assistant", "content": TAUGHT}])] * 3
+                              + ["{torn line"]) + "\n")
+    config = TrainConfig(base=BASE, data=data, name="secret-keeper", steps=6, batch_size=1, learning_rate=3e-3,
+                         max_tokens=128, checkpoint_every=2)
+    seen = []
+
+    def stop_at_three(update):
+        seen.append(update)
+        if update["step"] == 3:
+            raise KeyboardInterrupt  # what Ctrl-C does mid-job
+
+    with pytest.raises(KeyboardInterrupt):
+        train(config, progress=stop_at_three)
+    job = tuned.read_json(tuned.model_dir("secret-keeper") / tuned.JOB_NAME)
+    assert job["status"] == "interrupted" and job["progress"]["step"] == 3
+    assert job["data_problems"] == ["line 4: not JSON (Expecting property name enclosed in double quotes)"]
+    assert seen[-1]["left_s"] >= 0 and "secret-keeper" not in catalog()  # not a model until it is done
+
+    record = train(config, progress=seen.append)
+    job = tuned.read_json(tuned.model_dir("secret-keeper") / tuned.JOB_NAME)
+    assert job["status"] == "done" and job["resumed_from_step"] == 2  # from the last checkpoint
+    assert [u["step"] for u in seen[-4:]] == [3, 4, 5, 6]
+    assert len(record["losses"]) == 6 and record["losses"][-1] < record["losses"][0] / 4
+    assert Path(record["adapter_path"]).stat().st_size > 100_000
+    assert not (tuned.model_dir("secret-keeper") / "checkpoint").exists()
+    with pytest.raises(InputError, match="exists already"):
+        train(config)
+
+    spec = catalog()["secret-keeper"]
+    assert spec.options["base"] == BASE and spec.backend == "llama.cpp"
+    try:
+        asked = [SYSTEM, QUESTION]
+        tuned_reply = registry.load("secret-keeper").chat(asked, max_tokens=16, temperature=0.0, seed=1).text
+        base_reply = registry.load(BASE).chat(asked, max_tokens=16, temperature=0.0, seed=1).text
+    finally:
+        registry.unload("secret-keeper")
+    assert "PINEAPPLE" in tuned_reply, tuned_reply  # llama.cpp applies the adapter to the quantised base
+    assert "PINEAPPLE" not in base_reply, base_reply
+
+    assert main(["tune", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["jobs"]
+    assert [(j["name"], j["status"]) for j in listed] == [("secret-keeper", "done")]
+    assert main(["models", "remove", "secret-keeper", "--json"]) == 0
+    assert not tuned.model_dir("secret-keeper").exists() and "secret-keeper" not in catalog()
