@@ -51,6 +51,9 @@ def test_export_keeps_the_good_ones_anonymised_deduplicated_and_split_by_session
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     held = [json.loads(x) for x in out.with_name("followups.heldout.jsonl").read_text().splitlines()]
     assert len(lines) + len(held) == 1 and counts["train"] == len(lines)
+    prompts = [json.loads(x) for x in out.with_name("followups.heldout.prompts.jsonl").read_text().splitlines()]
+    assert len(prompts) == len(held) == card["files"]["held_out_prompts"]["examples"]  # for `tune eval`
+    assert all(p["question"] and p["answer"] and "Anna Schmidt" not in p["answer"] for p in prompts)
     example = (lines or held)[0]["messages"]
     assert "Anna Schmidt" not in example[1]["content"] and "[NAME]" in example[1]["content"]
     assert card["files"]["train"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
@@ -67,3 +70,18 @@ def test_bad_threshold_and_output_are_refused(data_dir, tmp_path, capsys):
         export_followups(store, tmp_path / "x.csv")
     assert main(["tune", "export", "--out", str(tmp_path / "empty.jsonl"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["exported"] == 0
+
+
+def test_the_held_out_split_is_also_written_as_harness_prompts(data_dir, tmp_path):
+    """What `workbench tune eval` runs base and tuned on: the comparison harness reads it as it is."""
+    from workbench.evaluation.llm import load_dataset
+
+    store = SessionStore(data_dir)
+    store.save(_session("s-06", "What did you yourself change in the billing exporter?", "llm"))  # held out
+    out = tmp_path / "followups.jsonl"
+    card = export_followups(store, out)
+    assert card["counts"]["held_out"] == 1 and card["files"]["held_out_prompts"]["examples"] == 1
+    dataset = load_dataset(prompts=card["files"]["held_out_prompts"]["path"])
+    (item,) = dataset.items
+    assert item.payload["question"] and "billing exporter" in item.payload["answer"]
+    assert "Anna Schmidt" not in item.payload["answer"] and "[NAME]" in item.payload["answer"]

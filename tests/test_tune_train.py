@@ -11,9 +11,11 @@ import pytest
 from workbench.cli.main import main
 from workbench.errors import InputError
 from workbench.models import registry
-from workbench.models.catalog import catalog
+from workbench.models.catalog import catalog, default_model_id, get_spec
 from workbench.tuning import tuned
+from workbench.errors import ConfigError
 from workbench.tuning.data import read_chat_jsonl
+from workbench.tuning.gate import decide
 from workbench.tuning.train import TrainConfig, check_fits, memory_needed_mb, train
 
 BASE = "qwen2.5-0.5b-instruct-q4"
@@ -104,8 +106,53 @@ def test_train_interrupt_resume_and_serve_with_llama_cpp(data_dir, tmp_path, cap
     assert "PINEAPPLE" in tuned_reply, tuned_reply  # llama.cpp applies the adapter to the quantised base
     assert "PINEAPPLE" not in base_reply, base_reply
 
+    # the gate: tuned vs base through the comparison harness; one item cannot show "better" (p >= 0.05)
+    assert main(["tune", "eval", "secret-keeper", "--limit", "1", "--json"]) == 0
+    gated = json.loads(capsys.readouterr().out)
+    assert gated["verdict"]["preferred"] is False and "not shown better" in gated["verdict"]["reason"]
+    assert set(gated["measured"]["validity"]) == {"secret-keeper", BASE}
+    assert "ci_low" in gated["measured"]["validity"]["secret-keeper"]["grounding_share"]
+    stored = tuned.read_json(tuned.model_dir("secret-keeper") / tuned.RECORD_NAME)
+    assert stored["preferred"] is False and stored["gate"]["reason"] == gated["verdict"]["reason"]
+    assert default_model_id("llm") != "secret-keeper"
+    assert main(["models", "list", "--task", "llm", "--no-verify", "--json"]) == 0
+    (row,) = [m for m in json.loads(capsys.readouterr().out)["models"] if m["id"] == "secret-keeper"]
+    assert row["tuned_from"] == BASE and row["steps"] == 6 and row["preferred"] is False and row["gate_reason"]
+
     assert main(["tune", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["jobs"]
     assert [(j["name"], j["status"]) for j in listed] == [("secret-keeper", "done")]
     assert main(["models", "remove", "secret-keeper", "--json"]) == 0
     assert not tuned.model_dir("secret-keeper").exists() and "secret-keeper" not in catalog()
+
+
+def _pair(better: dict[str, str | None]) -> dict:
+    return {"measures": {name: {"better_model": model} for name, model in better.items()}}
+
+
+def test_the_gate_prefers_only_a_model_better_on_the_target_and_worse_on_nothing():
+    base, name = BASE, "mine"
+    won = decide({"held_out": _pair({"grounding_share": name, "tokens_per_s": None}),
+                  "validity": _pair({"grounding_share": None, "guard_pass_share": None})},
+                 base=base, name=name, target="grounding_share")
+    assert won["preferred"] and won["better_on_target_in"] == ["held_out"]
+    slower = decide({"validity": _pair({"grounding_share": name, "latency_p50_s": base})},
+                    base=base, name=name, target="grounding_share")
+    assert not slower["preferred"] and slower["worse_on"] == ["latency_p50_s (validity)"]
+    assert "worse than" in slower["reason"]
+    unshown = decide({"validity": _pair({"grounding_share": None})}, base=base, name=name, target="grounding_share")
+    assert not unshown["preferred"] and "not shown better" in unshown["reason"]
+
+
+def test_a_preferred_tuned_model_becomes_the_default_and_a_lost_base_is_named(data_dir):
+    folder = tuned.model_dir("preferred-one")
+    folder.mkdir(parents=True)
+    (folder / tuned.ADAPTER_NAME).write_bytes(b"GGUF")  # never loaded here: only the catalogue is read
+    tuned.write_json(folder / tuned.RECORD_NAME, {"name": "preferred-one", "base": BASE, "steps": 1,
+                                                  "preferred": True})
+    assert default_model_id("llm") == "preferred-one"  # what the live interview and the scorer then use
+    assert default_model_id("stt") != "preferred-one"
+    tuned.write_json(folder / tuned.RECORD_NAME, {"name": "preferred-one", "base": "gone-model", "steps": 1})
+    assert "preferred-one" not in catalog() and default_model_id("llm") == BASE.replace("0.5b", "1.5b")
+    with pytest.raises(ConfigError, match="base model 'gone-model' is not in the catalogue"):
+        get_spec("preferred-one")

@@ -63,5 +63,9 @@ def format_library(result: dict[str, Any]) -> str:
                      f"{m['ram_mb']:>5} MB  {m['machine_verdict']:<13} {m['status']:<9} {m['licence']}")
         if m["install_command"]:
             lines.append(f"    {m['install_command']}")
+        if m["tuned_from"]:
+            lines.append(f"    tuned from {m['tuned_from']} (v{m['version']}, {m['steps']} steps, final loss "
+                         f"{m['final_loss']}); {'preferred' if m['preferred'] else 'not preferred'}"
+                         f"{': ' + m['gate_reason'] if m['gate_reason'] else ' (not gated yet: workbench tune eval)'}")
     lines.append("* the default model of its task")
     return "\n".join(lines)

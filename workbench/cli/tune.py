@@ -49,6 +49,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     training.add_argument("--progress", action="store_true", help="progress bar on stderr (default: on a terminal)")
     add_json_flag(training)
     training.set_defaults(handler=_train, format_text=_format_trained)
+    from workbench.tuning.gate import DEFAULT_TARGET
+
+    gate = actions.add_parser("eval", help="the before/after gate: tuned vs base through the comparison "
+                                           "harness (held-out split and validity prompts); prefers the tuned "
+                                           "model or says why not")
+    gate.add_argument("name", metavar="NAME")
+    gate.add_argument("--prompts", metavar="FILE", help="the held-out prompts (default: the .heldout.prompts.jsonl "
+                                                        "beside the training data, when there)")
+    gate.add_argument("--limit", type=int, metavar="N", help="only the first N items of each set")
+    gate.add_argument("--target", default=DEFAULT_TARGET, metavar="MEASURE",
+                      help=f"the measure the tuning is for (default {DEFAULT_TARGET})")
+    gate.add_argument("--progress", action="store_true", help="progress bars on stderr")
+    add_json_flag(gate)
+    gate.set_defaults(handler=_eval, format_text=_format_gate)
     listing = actions.add_parser("list", help="the training jobs: status, progress, loss, timings")
     add_json_flag(listing)
     listing.set_defaults(handler=_jobs, format_text=_format_jobs)
@@ -117,4 +131,24 @@ def _format_jobs(result: dict[str, Any]) -> str:
                      f"step {done.get('step', 0)}/{done.get('steps', '?')}  loss {done.get('loss', '-')}  "
                      f"base {job.get('base')}"
                      + (f"  error: {job['error']}" if job.get("error") else ""))
+    return "\n".join(lines)
+
+
+def _eval(args: argparse.Namespace) -> dict[str, Any]:
+    from workbench.tuning.gate import evaluate
+
+    result = evaluate(args.name, prompts=args.prompts, limit=args.limit, target=args.target, progress=args.progress)
+    result.pop("comparisons")  # the measures with their intervals stay in "measured"; the record keeps them too
+    return result
+
+
+def _format_gate(result: dict[str, Any]) -> str:
+    verdict = result["verdict"]
+    lines = [f"{result['name']} vs {result['base']}: {'PREFERRED' if verdict['preferred'] else 'not preferred'}"
+             f" - {verdict['reason']}"]
+    for data, models in result["measured"].items():
+        for model_id, measures in models.items():
+            shown = measures.get(verdict["target"], {})
+            lines.append(f"  {data:<9} {model_id:<28} {verdict['target']} {shown.get('value')} "
+                         f"[{shown.get('ci_low')}, {shown.get('ci_high')}]")
     return "\n".join(lines)

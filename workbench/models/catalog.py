@@ -290,17 +290,23 @@ def _user_spec(raw: dict[str, Any]) -> ModelSpec:
     )
 
 
-def _tuned_spec(record: dict[str, Any], models: dict[str, ModelSpec]) -> ModelSpec:
-    """A tuned model: its base's weights and backend, with the LoRA adapter applied by llama.cpp."""
+def _orphan_message(record: dict[str, Any]) -> str:
+    return (f"tuned model {record['name']!r}: its base model {record.get('base')!r} is not in the catalogue any "
+            f"more; remove it with `workbench models remove {record['name']}`")
+
+
+def _tuned_spec(record: dict[str, Any], models: dict[str, ModelSpec]) -> ModelSpec | None:
+    """A tuned model: its base's weights and backend, with the LoRA adapter applied by llama.cpp; None
+    when its base is gone (``get_spec`` then names the problem; every other model still works)."""
     base = models.get(record.get("base", ""))
     if base is None:
-        raise ConfigError(f"tuned model {record['name']!r}: its base model {record.get('base')!r} is not in the "
-                          f"catalogue any more; remove it with `workbench models remove {record['name']}`")
+        return None
     return ModelSpec(
         id=record["name"], task=base.task, backend=base.backend, source=base.source, licence=base.licence,
         ram_mb=base.ram_mb, size_bytes=base.size_bytes, sha256=base.sha256,
         description=f"tuned from {base.id} (version {record.get('version', 1)}, {record.get('steps')} steps)",
         options={**base.options, "lora_path": record["adapter_path"], "base": base.id},
+        default=bool(record.get("preferred")),  # the gate preferred it over its base (workbench.tuning.gate)
     )
 
 
@@ -314,13 +320,20 @@ def catalog() -> dict[str, ModelSpec]:
         spec = _user_spec(raw)
         models[spec.id] = spec
     for record in records():
-        models[record["name"]] = _tuned_spec(record, models)
+        spec = _tuned_spec(record, models)
+        if spec is not None:
+            models[record["name"]] = spec
     return models
 
 
 def get_spec(model_id: str) -> ModelSpec:
     models = catalog()
     if model_id not in models:
+        from workbench.tuning.tuned import records
+
+        orphan = next((r for r in records() if r["name"] == model_id), None)
+        if orphan is not None:
+            raise ConfigError(_orphan_message(orphan))
         raise UnknownModelError(
             f"unknown model {model_id!r}; known: {', '.join(sorted(models))} "
             "(add your own under [[models]] in workbench.toml)"
@@ -329,9 +342,10 @@ def get_spec(model_id: str) -> ModelSpec:
 
 
 def default_model_id(task: str) -> str:
-    for spec in catalog().values():
-        if spec.task == task and spec.default:
-            return spec.id
+    """The task's default model: a tuned model the gate preferred, else the built-in default."""
+    defaults = [spec for spec in catalog().values() if spec.task == task and spec.default]
+    for spec in sorted(defaults, key=lambda s: "lora_path" not in s.options):
+        return spec.id
     raise UnknownModelError(f"no default model for task {task!r}")
 
 

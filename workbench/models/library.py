@@ -35,7 +35,22 @@ def row(spec: ModelSpec, hardware: Hardware, *, verify: bool = True) -> dict[str
             "size_bytes": spec.size_bytes, "ram_mb": spec.ram_mb, "machine_verdict": label,
             "verdict_reason": reason, "status": status, "install_command": problem if status == MISSING else None,
             "problem": problem if status == CORRUPT else None, "weights_path": path, "licence": spec.licence,
-            "description": spec.description, "user_added": bool(spec.source.local_path)}
+            "description": spec.description, "user_added": bool(spec.source.local_path),
+            **_tuned_fields(spec)}
+
+
+def _tuned_fields(spec: ModelSpec) -> dict[str, Any]:
+    """For a tuned model: its base, version, training figures and the gate's verdict (None elsewhere)."""
+    if "lora_path" not in spec.options:
+        return {"tuned_from": None}
+    from workbench.tuning.tuned import RECORD_NAME, model_dir, read_json
+
+    record = read_json(model_dir(spec.id) / RECORD_NAME) or {}
+    gate = record.get("gate") or {}
+    return {"tuned_from": spec.options.get("base"), "version": record.get("version"), "steps": record.get("steps"),
+            "data_sha256": record.get("data_sha256"), "final_loss": (record.get("losses") or [None])[-1],
+            "preferred": bool(record.get("preferred")), "gate_reason": gate.get("reason"),
+            "last_measured": record.get("last_measured"), "adapter_path": spec.options["lora_path"]}
 
 
 def library(*, task: str | None = None, verify: bool = True) -> list[dict[str, Any]]:

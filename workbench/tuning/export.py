@@ -33,6 +33,7 @@ DEFAULT_MIN_QUALITY = 0.7  # the issue's default threshold
 HELD_OUT_EVERY = 5  # ours: about 20% of the sessions are held out
 MIN_EXAMPLES = 100  # the issue: fewer examples than this is too few to tune on
 HISTOGRAM_BINS = 10
+PROMPTS_SUFFIX = ".heldout.prompts.jsonl"  # beside the train file: the held-out split as harness prompts
 # Each rule: name -> what it asks. Quality = the share met (0 for a rule-written probe).
 FOLLOWUP_RULES = {
     "grounded": "names something the candidate said that the question did not already hold",
@@ -54,6 +55,7 @@ class Example:
     quality: float
     rules: dict[str, bool] = field(default_factory=dict)
     source: str = "llm"  # "llm" | "template"
+    prompt: dict[str, str] = field(default_factory=dict)  # question, answer, type: the comparison harness's prompt
 
 
 def heard_answer(turn: Turn) -> str:
@@ -92,7 +94,10 @@ def followup_examples(session: Session) -> list[Example]:
                                [t.question for t in session.turns[:position] if t is not parent])
         source = meta.get("source") or "template"
         quality = sum(rules.values()) / len(rules) if source == "llm" else 0.0
-        examples.append(Example(session.id, session.synthetic, turn.index, messages, round(quality, 3), rules, source))
+        prompt = {"question": parent.question, "answer": answer, "type": meta.get("type") or "behavioural",
+                  "role": session.role}
+        examples.append(Example(session.id, session.synthetic, turn.index, messages, round(quality, 3), rules, source,
+                                prompt))
     return examples
 
 
@@ -107,8 +112,12 @@ def _anonymised(messages: list[dict[str, str]]) -> list[dict[str, str]]:
             for m in messages]
 
 
-def _write(path: Path, examples: list[Example]) -> dict[str, Any]:
-    text = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in examples)
+def _write(path: Path, examples: list[Example], *, as_prompts: bool = False) -> dict[str, Any]:
+    """The examples as chat messages, or (``as_prompts``) as the comparison harness's prompt set
+    (``workbench compare llm --prompts``; what ``workbench tune eval`` runs base and tuned on)."""
+    rows = ([{"id": f"{e.session_id}-{e.turn_index}", **e.prompt} for e in examples] if as_prompts
+            else [{"messages": e.messages} for e in examples])
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     partial = path.with_name(path.name + ".partial")  # a disk that fills leaves the previous file intact
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
@@ -136,7 +145,11 @@ def export_followups(store: SessionStore, out: Path, *, min_quality: float = DEF
         if example.quality < min_quality:
             continue
         if anonymise:
+            from workbench.privacy.anonymise import anonymise_text
+
             example.messages = _anonymised(example.messages)
+            example.prompt = {**example.prompt, "question": anonymise_text(example.prompt["question"]),
+                              "answer": anonymise_text(example.prompt["answer"])}
         key = hashlib.sha256(json.dumps(example.messages[1:], sort_keys=True).encode()).hexdigest()
         if key not in seen:
             seen.add(key)
@@ -158,7 +171,8 @@ def export_followups(store: SessionStore, out: Path, *, min_quality: float = DEF
                     "synthetic_examples": sum(e.synthetic for e in kept),
                     "real_examples": sum(not e.synthetic for e in kept)},
         "split": f"by session: held out when sha256(session id) % {HELD_OUT_EVERY} == 0",
-        "files": {"train": _write(out, train), "held_out": _write(heldout_path, test)},
+        "files": {"train": _write(out, train), "held_out": _write(heldout_path, test),
+                  "held_out_prompts": _write(out.with_name(out.stem + PROMPTS_SUFFIX), test, as_prompts=True)},
         "warnings": ([f"only {len(kept)} examples (fewer than {MIN_EXAMPLES}): too few to tune on; record more "
                       "sessions or run `workbench selftest` to make synthetic ones (best-of-N generation is not "
                       "built yet)"] if len(kept) < MIN_EXAMPLES else []),

@@ -254,7 +254,7 @@ def _run(config: TrainConfig, folder: Path, job: dict[str, Any], examples: list,
         "max_tokens": config.max_tokens, "seed": config.seed, "losses": losses,
         "seconds_per_step_median": round(statistics.median(step_s), 3) if step_s else None,
         "peak_rss_mb": round(peak_mb), "created": utc_now().isoformat(), "preferred": False,
-        "gate": "not evaluated yet (the before/after gate, `workbench tune eval`, is not built)",
+        "gate": None,  # workbench tune eval NAME: the before/after gate (workbench.tuning.gate)
     }
     tuned.write_json(folder / tuned.RECORD_NAME, record)
     job.update(status="done", timings={**job["timings"], "train_s": round(sum(step_s), 2),
