@@ -1,7 +1,7 @@
 """LoRA training on CPU (issue 16): seconds per step and peak memory for the packaged 0.5B at the export's
 sequence lengths, the time for 100 examples of about 100 tokens (target: at most 5 minutes and 6 GB), and
-the tuned model's tokens per second against its base in the same run (target: the adapter costs at most
-10% of the base's speed).
+the tuned model's tokens per second against its base in the same run, on one long generation repeated
+(target: the adapter costs at most 10% of the base's speed).
 
 Data: 100 follow-up examples in the exact prompt the engine sends (``interview.prompts.followup_messages``)
 over the scoring validity set's questions and weak answers, each answered by a follow-up naming the
@@ -24,7 +24,8 @@ BASE = "qwen2.5-0.5b-instruct-q4"
 EXAMPLES = 100
 BATCH = 4
 SPEED_PROMPTS = 5
-SPEED_TOKENS = 48
+SPEED_TOKENS = 128  # long replies, so generation (what the adapter slows) outweighs the prompt's evaluation
+SPEED_PROMPT = [{"role": "user", "content": "List twenty interview questions about teamwork, one per line."}]
 
 
 def _examples() -> list[dict]:
@@ -69,7 +70,7 @@ def run() -> dict:
                                        batch_size=BATCH, max_tokens=512, checkpoint_every=5))
             total_s = time.perf_counter() - started
             job = json.loads((Path(record["adapter_path"]).parent / "job.json").read_text())
-            prompts = [r["messages"][:-1] for r in rows[:SPEED_PROMPTS]]
+            prompts = [SPEED_PROMPT] * SPEED_PROMPTS
             base_rate = _tokens_per_s(BASE, prompts)
             tuned_rate = _tokens_per_s("bench-tuned", prompts)
         finally:

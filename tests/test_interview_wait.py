@@ -77,6 +77,7 @@ def test_notebook_live_path_bounds_the_wait_for_a_slow_llm(data_dir, monkeypatch
     assert app.engine is cells["engine"]  # the notebook's own engine, passed to the app
     app._warm_thread.join()  # the warm-up that runs while the candidate fills in the start panel
     assert slowed, "the notebook's engine did not load the LLM through the registry"
+    app.consent_panel.text_only.click()  # consent comes first; this test types its answers
     app.start_panel.types.value = ("behavioural",)
     app.start_panel.start.click()
     assert app.errors == [] and app.screen == "question"

@@ -119,6 +119,15 @@ def test_train_interrupt_resume_and_serve_with_llama_cpp(data_dir, tmp_path, cap
     (row,) = [m for m in json.loads(capsys.readouterr().out)["models"] if m["id"] == "secret-keeper"]
     assert row["tuned_from"] == BASE and row["steps"] == 6 and row["preferred"] is False and row["gate_reason"]
 
+    # notebook 60 on it: the library, the loss curve, the gate's before/after tables and outputs side by side
+    from workbench.config import NOTEBOOKS_DIR
+    from workbench.report.runner import run_notebook
+
+    run = run_notebook(NOTEBOOKS_DIR / "60_personal_models.ipynb", tmp_path / "nb60", {"MODEL_NAME": "secret-keeper"})
+    shown = run.executed_path.read_text(encoding="utf-8")
+    assert "Not preferred" in shown and "difference_a_minus_b" in shown and "image/png" in shown
+    assert "secret-keeper: output" in shown  # the side-by-side outputs of tuned and base
+
     assert main(["tune", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["jobs"]
     assert [(j["name"], j["status"]) for j in listed] == [("secret-keeper", "done")]

@@ -23,6 +23,7 @@ GUARDED_MEASURES = ("guard_pass_share", "grounding_share", "repeat_share", "json
                     "verified_quote_share", "second_person_share", "latency_p50_s", "tokens_per_s")
 VALIDITY = "validity"
 HELD_OUT = "held_out"
+GATE_DIR = "gate"  # <model folder>/gate/<data set>.json: the harness's full comparisons
 
 
 def decide(pairs: dict[str, dict[str, Any]], *, base: str, name: str, target: str) -> dict[str, Any]:
@@ -77,8 +78,12 @@ def evaluate(name: str, *, prompts: str | None = None, limit: int | None = None,
             if other["name"] != name and other.get("preferred"):
                 tuned.write_json(tuned.model_dir(other["name"]) / tuned.RECORD_NAME,
                                  {**_stored(other), "preferred": False})
+    gate_files = {}
+    for data, comparison in comparisons.items():  # notebook 60 shows them with the comparison's own tables
+        gate_files[data] = str(folder / GATE_DIR / f"{data}.json")
+        tuned.write_json(Path(gate_files[data]), comparison)
     tuned.write_json(folder / tuned.RECORD_NAME, {**record, "preferred": verdict["preferred"], "gate": verdict,
-                                                  "last_measured": measured})
+                                                  "last_measured": measured, "gate_files": gate_files})
     return {"name": name, "base": base, "verdict": verdict, "measured": measured,
             "held_out_prompts": str(held_out) if held_out else None, "comparisons": comparisons}
 
