@@ -14,7 +14,8 @@ import statistics
 import sys
 import time
 
-from workbench.evaluation.llm import _feedback_points, addresses_candidate, load_dataset
+from workbench.evaluation.llm import _feedback_points, load_dataset
+from workbench.scoring.feedback import addresses_candidate
 from workbench.models import registry
 from workbench.scoring import feedback as fb
 
@@ -56,7 +57,7 @@ def main(names: list[str]) -> None:
             seconds = time.perf_counter() - started
             is_json, points = _feedback_points(reply.text)
             quotes = [q for _, q in points if q]
-            rows.append({"json": is_json, "valid": fb._validate(reply.text, p["feedback_answer"]) is not None,
+            rows.append({"json": is_json, "valid": fb.validate_reply(reply.text, p["feedback_answer"]) is not None,
                          "tokens": reply.completion_tokens, "s": seconds, "points": len(points),
                          "you": sum(addresses_candidate(t) for t, _ in points),
                          "quotes": len(quotes), "found": sum(fb.quote_occurs(q, p["feedback_answer"]) for q in quotes)})

@@ -11,7 +11,7 @@ from workbench.cli.main import main
 from workbench.errors import InputError
 from workbench.session import AnswerSource, Session, Turn, TurnState
 from workbench.store import SessionStore
-from workbench.tuning.export import FOLLOWUP_RULES, export_followups, followup_examples
+from workbench.tuning.export import FOLLOWUP_RULES, export_examples, followup_examples
 
 QUESTION = "Tell me about a project that slipped its deadline."
 ANSWER = "We moved the billing exporter to a queue and we fixed it together. My manager Anna Schmidt was pleased."
@@ -44,7 +44,7 @@ def test_export_keeps_the_good_ones_anonymised_deduplicated_and_split_by_session
         store.save(_session(f"s-{i:02d}", good if i % 3 else "What did the candidate do?", "llm", synthetic=i != 0))
     store.save(_session("s-copy", good, "llm"))  # the same example again: dropped
     out = tmp_path / "set" / "followups.jsonl"
-    card = export_followups(store, out)
+    card = export_examples(store, out)
     counts = card["counts"]
     assert counts["interactions"] == 13 and counts["at_or_above_threshold"] == 9
     assert counts["exported"] == 1 and counts["duplicates_dropped"] == 8  # one distinct good prompt and answer
@@ -65,9 +65,9 @@ def test_export_keeps_the_good_ones_anonymised_deduplicated_and_split_by_session
 def test_bad_threshold_and_output_are_refused(data_dir, tmp_path, capsys):
     store = SessionStore(data_dir)
     with pytest.raises(InputError, match="between 0 and 1"):
-        export_followups(store, tmp_path / "x.jsonl", min_quality=1.5)
+        export_examples(store, tmp_path / "x.jsonl", min_quality=1.5)
     with pytest.raises(InputError, match=r"\.jsonl"):
-        export_followups(store, tmp_path / "x.csv")
+        export_examples(store, tmp_path / "x.csv")
     assert main(["tune", "export", "--out", str(tmp_path / "empty.jsonl"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["exported"] == 0
 
@@ -79,9 +79,110 @@ def test_the_held_out_split_is_also_written_as_harness_prompts(data_dir, tmp_pat
     store = SessionStore(data_dir)
     store.save(_session("s-06", "What did you yourself change in the billing exporter?", "llm"))  # held out
     out = tmp_path / "followups.jsonl"
-    card = export_followups(store, out)
+    card = export_examples(store, out)
     assert card["counts"]["held_out"] == 1 and card["files"]["held_out_prompts"]["examples"] == 1
     dataset = load_dataset(prompts=card["files"]["held_out_prompts"]["path"])
     (item,) = dataset.items
     assert item.payload["question"] and "billing exporter" in item.payload["answer"]
     assert "Anna Schmidt" not in item.payload["answer"] and "[NAME]" in item.payload["answer"]
+
+
+FEEDBACK_ANSWER = ("I rewrote the billing exporter to use a queue, and the nightly run went from four hours to "
+                   "forty minutes.")
+GOOD_POINTS = {"strengths": [{"point": "You give a number for the nightly run", "quote": "from four hours to forty "
+                              "minutes", "quote_verified": True}],
+               "improvements": [{"point": "You could say why the queue helped the exporter",
+                                 "quote": "use a queue", "quote_verified": True}]}
+
+
+def _scored(session_id: str, feedback: dict, *, overall: float = 75.0) -> Session:
+    turn = Turn(index=0, question=QUESTION, state=TurnState.ANSWERED, answer_text=FEEDBACK_ANSWER,
+                answer_source=AnswerSource.TYPED, analysis={"interview": {"type": "behavioural"},
+                                                            "scores": {"overall": overall, "feedback": feedback}})
+    return Session(id=session_id, synthetic=True, role="software engineer", turns=[turn])
+
+
+def test_feedback_rules_score_the_models_written_feedback():
+    from workbench.scoring.feedback import SYSTEM_PROMPT, validate_reply
+    from workbench.tuning.export import FEEDBACK_RULES, feedback_examples
+
+    llm = {**GOOD_POINTS, "llm_rating_1_to_5": 4, "source": "llm", "input_key": "k1"}
+    (good,) = feedback_examples(_scored("f-good", llm))
+    assert good.quality == 1.0 and set(good.rules) == set(FEEDBACK_RULES) and good.source == "llm"
+    assert good.messages[0]["content"] == SYSTEM_PROMPT and FEEDBACK_ANSWER in good.messages[1]["content"]
+    reply = good.messages[2]["content"]  # the schema's JSON, which the scorer itself accepts
+    assert validate_reply(reply, FEEDBACK_ANSWER)["strengths"][0]["quote_verified"] is True
+    third = {**llm, "strengths": [{"point": "The candidate gives a number for the nightly run",
+                                   "quote": "forty minutes",
+                                   "quote_verified": True}]}
+    (about,) = feedback_examples(_scored("f-third", third))
+    assert about.rules["second_person"] is False and about.quality == 0.75
+    (disagrees,) = feedback_examples(_scored("f-low", llm, overall=10.0))  # rated 4 of 5 for a 10/100 answer
+    assert disagrees.rules["agrees_with_scores"] is False
+    withheld = {**llm, "strengths": [], "strengths_withheld": "lowest band"}
+    rules = {**GOOD_POINTS, "source": "rules", "llm_rating_1_to_5": None}
+    assert [feedback_examples(_scored(i, f))[0].quality for i, f in (("f-w", withheld), ("f-r", rules))] == [0, 0]
+
+
+def test_a_persons_rating_decides_and_goes_stale_with_the_feedback(data_dir, tmp_path, capsys):
+    from workbench.errors import ExitCode
+    from workbench.tuning.ratings import rate
+
+    store = SessionStore(data_dir)
+    good = "What did you yourself change in the billing exporter?"
+    store.save(_session("s-rated", good, "llm"))
+    store.save(_session("s-tpl", "What did you do yourself, step by step?", "template"))
+    assert export_examples(store, tmp_path / "a.jsonl")["counts"]["exported"] == 1
+    assert main(["tune", "rate", "s-rated", "1", "bad", "--json"]) == 0  # the educator disagrees with the rules
+    assert json.loads(capsys.readouterr().out)["ratings"]["followup"]["rating"] == "bad"
+    card = export_examples(store, tmp_path / "b.jsonl")
+    assert card["counts"]["exported"] == 0 and card["counts"]["rated"] == {"good": 0, "bad": 1}
+    with pytest.raises(InputError, match="written by the rules"):
+        rate(store, "s-tpl", 1, "followup", "good")
+    assert main(["tune", "rate", "s-rated", "0", "good"]) == ExitCode.BAD_INPUT  # turn 0 is not a follow-up
+    assert "not a follow-up" in capsys.readouterr().err
+    assert main(["tune", "rate", "s-rated", "7", "good"]) == ExitCode.BAD_INPUT
+    assert "no turn 7" in capsys.readouterr().err
+
+    weak = {**GOOD_POINTS, "llm_rating_1_to_5": 1, "source": "llm", "input_key": "k1",
+            "strengths": [{"point": "Nice", "quote": "", "quote_verified": False}]}
+    store.save(_scored("f-1", weak))
+    assert export_examples(store, tmp_path / "c.jsonl", task="feedback")["counts"]["exported"] == 0
+    rate(store, "f-1", 0, "feedback", "good")
+    assert export_examples(store, tmp_path / "d.jsonl", task="feedback")["counts"]["exported"] == 1
+    store.update_turn("f-1", 0, lambda t: t.analysis["scores"]["feedback"].update(input_key="k2"))  # re-scored
+    card = export_examples(store, tmp_path / "e.jsonl", task="feedback")
+    assert card["counts"]["exported"] == 0 and card["counts"]["rated"]["good"] == 0  # rated another text
+
+
+@pytest.mark.slow
+def test_best_of_n_asks_the_real_model_again_on_the_weak_prompts(data_dir, tmp_path, capsys):
+    """The 0.5B model asked three times (fixed seeds) on a prompt whose stored follow-up was rule-written."""
+    from workbench.tuning.best_of_n import SOURCE
+
+    store = SessionStore(data_dir)
+    store.save(_session("s-weak", "What did you do yourself, step by step?", "template"))
+    out = tmp_path / "bon.jsonl"
+    assert main(["tune", "export", "--out", str(out), "--best-of", "3", "--llm", "qwen2.5-0.5b-instruct-q4",
+                 "--min-quality", "0.6", "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    made = card["counts"]["best_of_n"]
+    assert made["n"] == 3 and made["model_id"] == "qwen2.5-0.5b-instruct-q4" and made["prompts_tried"] == 1
+    rows = [json.loads(x) for p in (out, out.with_name("bon.heldout.jsonl")) for x in p.read_text().splitlines()]
+    assert len(rows) == made["kept"] == card["counts"]["exported"] == 1
+    (messages,) = [r["messages"] for r in rows]
+    assert messages[-1]["role"] == "assistant" and messages[-1]["content"].endswith("?")
+    assert messages[-1]["content"] != "What did you do yourself, step by step?"  # the model's, not the template
+    assert SOURCE == "best_of_n"
+    with pytest.raises(InputError, match="between 1 and"):
+        export_examples(store, tmp_path / "x.jsonl", best_of=99)
+
+
+def test_the_gate_targets_the_measure_of_the_training_datas_task(data_dir, tmp_path):
+    from workbench.tuning.gate import DEFAULT_TARGETS, default_target
+
+    store = SessionStore(data_dir)
+    store.save(_scored("f-1", {**GOOD_POINTS, "llm_rating_1_to_5": 4, "source": "llm", "input_key": "k1"}))
+    export_examples(store, tmp_path / "fb.jsonl", task="feedback")
+    assert default_target({"data": str(tmp_path / "fb.jsonl")}) == DEFAULT_TARGETS["feedback"] == "second_person_share"
+    assert default_target({"data": str(tmp_path / "hand-written.jsonl")}) == "grounding_share"  # no card beside it

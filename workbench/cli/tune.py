@@ -1,5 +1,5 @@
-"""workbench tune export|train|list: training data for the interviewer model from stored sessions, LoRA
-training on CPU, and the training jobs."""
+"""workbench tune export|rate|train|eval|list: training data for the interviewer model from stored sessions
+(with a person's ratings), LoRA training on CPU, the before/after gate, and the training jobs."""
 from __future__ import annotations
 
 import argparse
@@ -16,16 +16,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                 "train a LoRA on them, list the jobs")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    export = actions.add_parser("export", help="follow-ups the LLM wrote, scored by rules, as chat-messages JSONL")
+    export = actions.add_parser("export", help="the follow-ups or the written feedback the LLM wrote, scored by "
+                                               "rules or a person's rating, as chat-messages JSONL")
     export.add_argument("--task", choices=TASKS, default="followup", help="which interactions (default followup)")
     export.add_argument("--min-quality", type=float, default=DEFAULT_MIN_QUALITY, metavar="Q",
                         help=f"keep interactions scoring at least Q in [0, 1] (default {DEFAULT_MIN_QUALITY})")
     export.add_argument("--out", required=True, metavar="FILE.jsonl",
                         help="the train split; FILE.heldout.jsonl and FILE.card.json are written beside it")
     export.add_argument("--keep-names", action="store_true", help="do not anonymise the text")
+    export.add_argument("--best-of", type=int, default=0, metavar="N",
+                        help="ask the LLM N times again on each prompt whose reply fell below the threshold and "
+                             "keep the best reply that reaches it (slow: N replies per prompt)")
+    export.add_argument("--llm", metavar="MODEL_ID", help="the model --best-of asks (default: the default LLM)")
+    export.add_argument("--progress", action="store_true", help="progress bar on stderr (default: on a terminal)")
     add_json_flag(export)
     uses_store(export)
     export.set_defaults(handler=_export, format_text=_format)
+
+    from workbench.tuning.ratings import RATINGS
+
+    rating = actions.add_parser("rate", help="mark a follow-up or the written feedback on an answer good or bad "
+                                             "(the export lets a person's rating decide its quality)")
+    rating.add_argument("session_id", metavar="SESSION_ID")
+    rating.add_argument("turn", type=int, metavar="TURN", help="the turn's index (`workbench session show ID`)")
+    rating.add_argument("rating", choices=[*RATINGS, "clear"], help="good, bad, or clear to remove a rating")
+    rating.add_argument("--task", choices=TASKS, default="followup",
+                        help="followup: the turn is a follow-up; feedback: the feedback on the turn's answer")
+    add_json_flag(rating)
+    uses_store(rating)
+    rating.set_defaults(handler=_rate, format_text=_format_rated)
 
     from workbench.tuning.train import TrainConfig
 
@@ -49,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     training.add_argument("--progress", action="store_true", help="progress bar on stderr (default: on a terminal)")
     add_json_flag(training)
     training.set_defaults(handler=_train, format_text=_format_trained)
-    from workbench.tuning.gate import DEFAULT_TARGET
+    from workbench.tuning.gate import DEFAULT_TARGETS
 
     gate = actions.add_parser("eval", help="the before/after gate: tuned vs base through the comparison "
                                            "harness (held-out split and validity prompts); prefers the tuned "
@@ -58,8 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gate.add_argument("--prompts", metavar="FILE", help="the held-out prompts (default: the .heldout.prompts.jsonl "
                                                         "beside the training data, when there)")
     gate.add_argument("--limit", type=int, metavar="N", help="only the first N items of each set")
-    gate.add_argument("--target", default=DEFAULT_TARGET, metavar="MEASURE",
-                      help=f"the measure the tuning is for (default {DEFAULT_TARGET})")
+    gate.add_argument("--target", metavar="MEASURE",
+                      help="the measure the tuning is for (default by the training data's task: "
+                           + ", ".join(f"{task} {measure}" for task, measure in DEFAULT_TARGETS.items()) + ")")
     gate.add_argument("--progress", action="store_true", help="progress bars on stderr")
     add_json_flag(gate)
     gate.set_defaults(handler=_eval, format_text=_format_gate)
@@ -69,19 +89,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> dict[str, Any]:
-    from workbench.store import SessionStore
-    from workbench.tuning.export import export_followups
+    import sys
 
-    return export_followups(SessionStore(), Path(args.out).expanduser(), min_quality=args.min_quality,
-                            anonymise=not args.keep_names)
+    from workbench.store import SessionStore
+    from workbench.tuning.export import export_examples
+
+    return export_examples(SessionStore(), Path(args.out).expanduser(), task=args.task, min_quality=args.min_quality,
+                           anonymise=not args.keep_names, best_of=args.best_of, llm_id=args.llm,
+                           progress=args.progress or sys.stderr.isatty())
+
+
+TASK_NOUNS = {"followup": "follow-ups", "feedback": "written feedback"}
 
 
 def _format(card: dict[str, Any]) -> str:
     counts = card["counts"]
-    lines = [f"{counts['exported']} of {counts['interactions']} follow-ups exported "
-             f"(quality >= {card['min_quality']}): {counts['train']} train, {counts['held_out']} held out",
-             f"train: {card['files']['train']['path']}", f"card: {card['files']['card']}"]
+    lines = [f"{counts['exported']} of {counts['interactions']} {TASK_NOUNS[card['task']]} exported "
+             f"(quality >= {card['min_quality']}): {counts['train']} train, {counts['held_out']} held out"]
+    if counts["best_of_n"]["n"]:
+        made = counts["best_of_n"]
+        lines.append(f"best of {made['n']} ({made['model_id']}): {made['kept']} new of {made['prompts_tried']} "
+                     "prompts asked again")
+    lines += [f"train: {card['files']['train']['path']}", f"card: {card['files']['card']}"]
     return "\n".join(lines + [f"warning: {w}" for w in card["warnings"]])
+
+
+def _rate(args: argparse.Namespace) -> dict[str, Any]:
+    from workbench.store import SessionStore
+    from workbench.tuning.ratings import rate
+
+    rating = None if args.rating == "clear" else args.rating
+    ratings = rate(SessionStore(), args.session_id, args.turn, args.task, rating)
+    return {"session_id": args.session_id, "turn": args.turn, "task": args.task, "rating": rating,
+            "ratings": ratings}
+
+
+def _format_rated(result: dict[str, Any]) -> str:
+    what = f"{TASK_NOUNS[result['task']]} of turn {result['turn']} in {result['session_id']}"
+    return f"cleared the rating of the {what}" if result["rating"] is None else f"rated the {what}: {result['rating']}"
 
 
 def _train(args: argparse.Namespace) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import statistics
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from workbench.errors import InputError
 from workbench.evaluation.core import HIGHER, LOWER, Dataset, Item, ItemResult, Measure
 from workbench.evaluation.prompt_sets import VALIDITY_SET, read_jsonl, validity_items
 from workbench.llm import ChatLLM
+from workbench.scoring.feedback import addresses_candidate
 
 MODEL_TASK = "llm"
 DEFAULT_LEVEL = "mid"  # ours: the validity set has no level; mid is the bank's middle level
@@ -31,8 +31,6 @@ FOLLOWUP_LABEL = "weak"  # the validity answer the follow-up probes: weak answer
 FEEDBACK_LABEL = "strong"  # the validity answer the feedback quotes: strong answers have the most to quote
 FILE_TYPES = {"behavioural.yaml": "behavioural", "technical.yaml": "technical", "roles.yaml": "situational"}
 JUDGE_TEMPERATURE = 0.7  # ours: at temperature 0 every seed gives the same rating; sampling shows the spread
-_SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
-_THIRD_PERSON = re.compile(r"\b(the candidate|candidate's|the interviewee|he or she|they should)\b", re.IGNORECASE)
 MEASURES = (
     Measure("guard_pass_share", "ratio", HIGHER, "generated questions and follow-ups the guard accepted "
             "(one question, '?', no repeat, on topic, safe), over all of the model's attempts"),
@@ -147,11 +145,6 @@ def _feedback_points(reply: str) -> tuple[bool, list[tuple[str, str | None]]]:
     return True, points
 
 
-def addresses_candidate(point: str) -> bool:
-    """A feedback point written to the candidate ('you'), not about them ('the candidate', 'they')."""
-    return bool(_SECOND_PERSON.search(point)) and not _THIRD_PERSON.search(point)
-
-
 def _rating(reply: str) -> int | None:
     try:
         value = json.loads(reply).get("rating_1_to_5")
@@ -160,15 +153,10 @@ def _rating(reply: str) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 5 else None
 
 
-def _grounded(followup_text: str, question: str, answer: str) -> bool:
-    from workbench.interview.guard import content_words
-
-    return bool(content_words(followup_text) & (content_words(answer) - content_words(question)))
-
-
 def _evaluate(llm: Any, item: Item, seed: int, judge_seeds: int) -> ItemResult:
     from workbench.interview.followup import make_followup
     from workbench.interview.generate import generate_question
+    from workbench.interview.guard import names_the_answer
     from workbench.scoring.feedback import FEEDBACK_MAX_TOKENS, SCHEMA, build_messages, quote_occurs
 
     p = item.payload
@@ -199,7 +187,7 @@ def _evaluate(llm: Any, item: Item, seed: int, judge_seeds: int) -> ItemResult:
     parts: dict[str, Any] = {
         "guard_pass_share": (accepted, attempts) if attempts else None,
         "repeat_share": (repeats, attempts) if attempts else None,
-        "grounding_share": (float(_grounded(followup.text, p["question"], p["answer"]))
+        "grounding_share": (float(names_the_answer(followup.text, p["question"], p["answer"]))
                             if followup and followup.source == "llm" else None),
         "json_valid_share": float(is_json),
         "verified_quote_share": (sum(quote_occurs(q, p["feedback_answer"]) for q in quotes), len(quotes)),

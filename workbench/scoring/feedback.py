@@ -32,6 +32,11 @@ MIN_QUOTE_CHARS = 8  # ours: shorter quotes are not evidence
 OPEN, CLOSE = "<<<ANSWER", "ANSWER>>>"
 FEEDBACK_TITLES = {"strengths": "What worked", "improvements": "What to improve"}  # the report's and notebook's
 UNVERIFIED_QUOTE = "no quote from your answer could be verified"  # beside an LLM point whose quote is not in it
+# Who a point speaks to: the prompt asks for "you", never "the candidate"; the comparison harness's
+# second_person_share and the tuning export's rules both read these.
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+THIRD_PERSON = re.compile(r"\b(the candidate|candidate's|the interviewee|the applicant|he or she|they should)\b",
+                          re.IGNORECASE)
 _POINT_PROPERTIES = {"point": {"type": "string", "maxLength": POINT_MAX_CHARS},
                      "quote": {"type": "string", "maxLength": QUOTE_MAX_CHARS}}
 SCHEMA: dict[str, Any] = {
@@ -68,6 +73,11 @@ def quote_occurs(quote: str, answer: str) -> bool:
     return len(q) >= MIN_QUOTE_CHARS and q in _normalise(answer)
 
 
+def addresses_candidate(text: str) -> bool:
+    """Written to the candidate ('you'), not about them ('the candidate', 'they should')."""
+    return bool(SECOND_PERSON.search(text)) and not THIRD_PERSON.search(text)
+
+
 def build_messages(question: str, answer: str, role: str | None = None) -> list[dict[str, str]]:
     """The chat messages: the answer fenced by delimiters it cannot forge."""
     safe = answer.replace(OPEN, " ").replace(CLOSE, " ").replace("<<<", " ").replace(">>>", " ")
@@ -97,7 +107,8 @@ def reusable(stored: dict | None, key: str, band: str) -> bool:
     return written_from(stored, key) and (band == LOWEST_BAND or not stored.get("strengths_withheld"))
 
 
-def _validate(text: str, answer: str) -> dict | None:
+def validate_reply(text: str, answer: str) -> dict | None:
+    """The model's reply as feedback (points cut to length, unverified quotes dropped), or None when unusable."""
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, TypeError):
@@ -164,7 +175,7 @@ def llm_feedback(question: str, answer: str, components: dict[str, dict], *, rol
         result = llm.chat(messages, max_tokens=FEEDBACK_MAX_TOKENS, temperature=temperature,
                           seed=seed + i, json_schema=SCHEMA,
                           cache_prompt=False)  # a reused prompt cache breaks bit-identical replies
-        parsed = _validate(result.text, answer)
+        parsed = validate_reply(result.text, answer)
         replies.append(parsed)
         if parsed and parsed["llm_rating_1_to_5"] is not None:
             ratings.append(parsed["llm_rating_1_to_5"])

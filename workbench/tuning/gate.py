@@ -16,9 +16,13 @@ from workbench.clock import utc_now
 from workbench.config import DEFAULT_SEED
 from workbench.errors import InputError
 from workbench.tuning import tuned
-from workbench.tuning.export import PROMPTS_SUFFIX
+from workbench.tuning.export import CARD_SUFFIX, PROMPTS_SUFFIX
 
-DEFAULT_TARGET = "grounding_share"  # follow-ups: the self-test found 63% grounded with the default model
+# The measure a tuning is for, by the task of its training data (the card `workbench tune export` wrote):
+# follow-ups: the self-test found 63% grounded with the default model; feedback: the issue's most visible
+# weakness is feedback that speaks of "the candidate" instead of "you".
+DEFAULT_TARGETS = {"followup": "grounding_share", "feedback": "second_person_share"}
+DEFAULT_TARGET = DEFAULT_TARGETS["followup"]  # training data without a card
 GUARDED_MEASURES = ("guard_pass_share", "grounding_share", "repeat_share", "json_valid_share",
                     "verified_quote_share", "second_person_share", "latency_p50_s", "tokens_per_s")
 VALIDITY = "validity"
@@ -48,18 +52,27 @@ def _held_out_prompts(record: dict[str, Any]) -> Path | None:
     return candidate if candidate.is_file() and candidate.stat().st_size else None
 
 
-def evaluate(name: str, *, prompts: str | None = None, limit: int | None = None, target: str = DEFAULT_TARGET,
+def default_target(record: dict[str, Any]) -> str:
+    """The target measure for a tuned model: by the task on its training data's card."""
+    data = Path(record.get("data", ""))
+    card = tuned.read_json(data.with_name(data.stem + CARD_SUFFIX)) or {}
+    return DEFAULT_TARGETS.get(card.get("task"), DEFAULT_TARGET)
+
+
+def evaluate(name: str, *, prompts: str | None = None, limit: int | None = None, target: str | None = None,
              seed: int = DEFAULT_SEED, progress: bool = False) -> dict[str, Any]:
-    """Run the gate for tuned model ``name``; its verdict is stored in the model's record."""
+    """Run the gate for tuned model ``name``; its verdict is stored in the model's record. ``target``:
+    default by the training data's task (``DEFAULT_TARGETS``)."""
     from workbench.evaluation.harness import compare
     from workbench.evaluation.llm import MEASURES
 
-    if target not in {m.name for m in MEASURES}:
-        raise InputError(f"unknown target measure {target!r}; use one of {[m.name for m in MEASURES]}")
     folder = tuned.model_dir(name)
     record = tuned.read_json(folder / tuned.RECORD_NAME)
     if record is None:
         raise InputError(f"no tuned model named {name!r} (`workbench tune list` shows the jobs)")
+    target = target or default_target(record)
+    if target not in {m.name for m in MEASURES}:
+        raise InputError(f"unknown target measure {target!r}; use one of {[m.name for m in MEASURES]}")
     base = record["base"]
     held_out = Path(prompts) if prompts else _held_out_prompts(record)
     comparisons = {}
