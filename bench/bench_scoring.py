@@ -47,7 +47,7 @@ def _embedding_backends(answers: list[tuple]) -> dict:
 def run() -> dict:
     from workbench.models import registry
     from workbench.scoring import score_answer
-    from workbench.scoring.feedback import LLM_MODEL_ID, llm_feedback
+    from workbench.scoring.feedback import feedback_model_id, llm_feedback
     import yaml
 
     from workbench.scoring.validity import DERIVED_INTENTS_FILE, run_validity, seeded_intent_cache
@@ -74,7 +74,7 @@ def run() -> dict:
     no_llm_ms = statistics.median(per_answer_ms)
     embedding = _embedding_backends(answers)
 
-    registry.load(LLM_MODEL_ID)
+    registry.load(feedback_model_id())
     with_llm_s, det_spreads, sampled_spreads = [], [], []
     for question, concepts, answer in answers[:LLM_ANSWERS]:
         started = time.perf_counter()

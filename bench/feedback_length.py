@@ -43,7 +43,7 @@ SETTINGS = {
 
 def main(names: list[str]) -> None:
     items = load_dataset().items[ITEMS]
-    llm = registry.load(fb.LLM_MODEL_ID)
+    llm = registry.load(fb.feedback_model_id())
     for name in names or list(SETTINGS):
         schema, max_tokens, system = SETTINGS[name]()
         rows = []

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--role", default="software engineer", metavar="R", help="the role preselected")
     parser.add_argument("--questions", type=int, default=5, metavar="N", help="planned questions (default 5)")
     parser.add_argument("--no-voice", action="store_true", help="show the questions without speaking them")
+    parser.add_argument("--rate", action="store_true", help="for educators: the summary lets you rate the model's "
+                                                            "follow-ups and feedback good or bad (for tuning)")
     add_json_flag(parser)
     uses_store(parser)
     parser.set_defaults(handler=_run)
@@ -32,7 +34,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     from workbench.widgets.appserver import AppOptions, AppServer
 
     server = AppServer(AppOptions(port=args.port, llm_id=args.llm, role=args.role, n_questions=args.questions,
-                                  voice=not args.no_voice, class_label=args.class_label))
+                                  voice=not args.no_voice, class_label=args.class_label, rate=args.rate))
     server.start()
     try:
         ready_s = server.wait_ready()

@@ -18,7 +18,6 @@ from typing import Any
 from workbench.config import DEFAULT_SEED
 from workbench.scoring.overall import LOWEST_BAND
 
-LLM_MODEL_ID = "qwen2.5-1.5b-instruct-q4"  # the default local LLM (registry id)
 # The reply's length is bounded by the schema (at most four points of POINT_MAX_CHARS with a quote of
 # QUOTE_MAX_CHARS: about 1,000 characters, ~300 tokens), so the token limit never cuts a reply short.
 # Before (220 tokens, unbounded strings) the default 1.5B model's reply was cut, so not JSON, on 6 of 10
@@ -87,11 +86,18 @@ def build_messages(question: str, answer: str, role: str | None = None) -> list[
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
+def feedback_model_id() -> str:
+    """The LLM that writes the feedback: the default LLM (a tuned model once the gate preferred it)."""
+    from workbench.models.catalog import default_model_id
+
+    return default_model_id("llm")
+
+
 def feedback_key(question: str, answer: str, role: str | None, *, seed: int, repeats: int,
                  temperature: float = 0.0) -> str:
     """What the LLM's feedback depends on, hashed: model, prompt, schema, token limit, question, answer, role,
     seed, repeats and temperature. Stored feedback with the same key is the reply the LLM would give again."""
-    recipe = json.dumps([LLM_MODEL_ID, SYSTEM_PROMPT, SCHEMA, FEEDBACK_MAX_TOKENS, question, answer, role, seed,
+    recipe = json.dumps([feedback_model_id(), SYSTEM_PROMPT, SCHEMA, FEEDBACK_MAX_TOKENS, question, answer, role, seed,
                          max(1, repeats), temperature], sort_keys=True)
     return hashlib.sha256(recipe.encode()).hexdigest()[:16]
 
@@ -168,7 +174,8 @@ def llm_feedback(question: str, answer: str, components: dict[str, dict], *, rol
     """
     from workbench.models import registry
 
-    llm = registry.load(LLM_MODEL_ID)
+    model_id = feedback_model_id()
+    llm = registry.load(model_id)
     messages = build_messages(question, answer, role)
     replies, ratings = [], []
     for i in range(max(1, repeats)):
@@ -184,7 +191,7 @@ def llm_feedback(question: str, answer: str, components: dict[str, dict], *, rol
         feedback = rule_feedback(components)
         feedback["note"] = "the LLM reply was not valid feedback; these points come from the components"
     else:
-        feedback = {**chosen, "source": "llm", "model_id": LLM_MODEL_ID}
+        feedback = {**chosen, "source": "llm", "model_id": model_id}
     feedback.update({
         "seed": seed, "temperature": temperature, "repeats": len(replies),
         "judge_ratings": ratings,

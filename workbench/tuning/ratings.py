@@ -10,11 +10,12 @@ an interaction's quality (``quality_with_rating``): a person saw it; the rules o
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.clock import utc_now
 from workbench.errors import InputError
-from workbench.session import Turn
+from workbench.session import Session, Turn
 from workbench.store import SessionStore
 
 RATINGS_KEY = "ratings"  # turn.analysis[RATINGS_KEY][task] = {"rating": ..., "at": ...}
@@ -54,6 +55,35 @@ def rateable(turn: Turn, task: str) -> str | None:
         return (f"turn {turn.index} has no written feedback from the model yet (run the report: "
                 "`workbench report SESSION_ID`)")
     return None
+
+
+@dataclass(frozen=True)
+class RateableItem:
+    """One thing the model wrote in a session that a person can rate."""
+
+    turn: int
+    task: str  # one of RATED_TASKS
+    question: str  # the follow-up itself, or the question the feedback's answer was to
+    text: str  # the follow-up, or the feedback's points one per line
+    rating: str | None
+
+
+def _feedback_text(feedback: dict[str, Any]) -> str:
+    lines = [f"+ {p['point']}" for p in feedback.get("strengths") or []]
+    return "\n".join(lines + [f"- {p['point']}" for p in feedback.get("improvements") or []])
+
+
+def rateable_items(session: Session) -> list[RateableItem]:
+    """Every follow-up and written feedback the model produced in ``session``, in turn order."""
+    items = []
+    for turn in session.turns:
+        if rateable(turn, "followup") is None:
+            items.append(RateableItem(turn.index, "followup", turn.question, turn.question,
+                                      rating_of(turn, "followup")))
+        if rateable(turn, "feedback") is None:
+            items.append(RateableItem(turn.index, "feedback", turn.question,
+                                      _feedback_text(turn.analysis["scores"]["feedback"]), rating_of(turn, "feedback")))
+    return items
 
 
 def rate(store: SessionStore, session_id: str, turn_index: int, task: str, rating: str | None) -> dict[str, Any]:

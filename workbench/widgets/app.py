@@ -27,6 +27,7 @@ from workbench.privacy.consent import ConsentChoice, consent_notice, recording_a
 from workbench.session import Session, TurnState
 from workbench.store import SessionStore
 from workbench.widgets.panels import ConsentPanel, QuestionView, StartPanel, SummaryPanel, render_feedback
+from workbench.widgets.rating import RatingPanel
 from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recording
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class InterviewApp(w.VBox):
                  llm_id: str | None = None, seed: int | None = None, deterministic: bool = True,
                  role: str | None = None, level: str = "mid", n_questions: int | None = None, voice: bool = True,
                  camera: bool = False, class_label: str = "",
-                 max_duration_s: float = DEFAULT_MAX_DURATION_S, warm_up: bool = False) -> None:
+                 max_duration_s: float = DEFAULT_MAX_DURATION_S, warm_up: bool = False, rate: bool = False) -> None:
         self.engine = engine
         self.store = store or (engine.store if engine is not None else SessionStore())
         self._engine_options = {"llm_id": llm_id, "seed": seed, "deterministic": deterministic}
@@ -93,6 +94,10 @@ class InterviewApp(w.VBox):
         self.start_panel = StartPanel(**start_kwargs)
         self.question_view = QuestionView(max_duration_s=max_duration_s)
         self.summary_panel = SummaryPanel()
+        # for educators: rate the model's follow-ups and feedback at the end (tuning.ratings); off for candidates
+        self.rating_panel = RatingPanel(self.store) if rate else None
+        if self.rating_panel is not None:
+            self.summary_panel.children = (*self.summary_panel.children, self.rating_panel)
         self.session: Session | None = None
         self.options: dict[str, Any] = {}
         self.feedback: dict[int, dict[str, Any]] = {}  # turn index -> feedback shown for it
@@ -371,6 +376,8 @@ class InterviewApp(w.VBox):
             self._summary_turns.append(turn.index)
         last = self.feedback[max(self.feedback)] if self.feedback else None
         self.summary_panel.show(rows, command, last_feedback_html=render_feedback(**last) if last else "")
+        if self.rating_panel is not None:
+            self.rating_panel.show(self.session.id)
         self._show(self.summary_panel)
         if rows:
             self._scoring_thread = threading.Thread(target=self._quick_scores, args=(self.session,), daemon=True,
@@ -438,6 +445,8 @@ class InterviewApp(w.VBox):
                 result = AnswerScores.from_json(data)
                 scores[row] = {"overall": result.overall, "uncertainty": result.uncertainty, "band": result.band}
         self.summary_panel.set_scores(scores, source=REPORT_SCORES_NOTE)
+        if self.rating_panel is not None:  # the report wrote the feedback: it can be rated now
+            self.rating_panel.show(session_id)
         html_path = str(self.report.html_path)
         self.summary_panel.set_report_done(_link_to(html_path), html_path)
 

@@ -54,12 +54,13 @@ class AppOptions:
     n_questions: int = 5
     voice: bool = True
     class_label: str = ""
+    rate: bool = False  # the summary lets an educator rate the model's follow-ups and feedback
 
     def parameters(self) -> dict[str, object]:
         """The notebook's parameters cell, as papermill names them."""
         values = asdict(self)
         return {"LLM_ID": values["llm_id"], "ROLE": values["role"], "N_QUESTIONS": values["n_questions"],
-                "VOICE": values["voice"], "CLASS_LABEL": values["class_label"]}
+                "VOICE": values["voice"], "CLASS_LABEL": values["class_label"], "RATE": values["rate"]}
 
 
 def port_is_free(port: int) -> bool:
