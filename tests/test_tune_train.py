@@ -106,6 +106,25 @@ def test_train_interrupt_resume_and_serve_with_llama_cpp(data_dir, tmp_path, cap
     assert "PINEAPPLE" in tuned_reply, tuned_reply  # llama.cpp applies the adapter to the quantised base
     assert "PINEAPPLE" not in base_reply, base_reply
 
+    # a live interview with the tuned model as the interviewer (the engine's own path, --llm secret-keeper)
+    from workbench.interview.engine import InterviewConfig, InterviewEngine
+    from workbench.store import SessionStore
+
+    engine = InterviewEngine(SessionStore(), llm_id="secret-keeper", voice=False, followup_budget_s=None)
+    try:
+        session = engine.start(InterviewConfig(role="software engineer", level="mid", n_questions=2,
+                                               types=("behavioural",)))
+        engine.current_question(session)
+        engine.begin_answer(session)
+        engine.submit_answer(session, text="We moved the billing exporter to a queue and we fixed it together.")
+        probe = engine.next_question(session)
+        assert registry.is_loaded("secret-keeper")  # the engine asked the tuned model for the follow-up
+        assert probe.kind == "follow_up"
+        print("tuned follow-up:", probe.analysis["interview"]["source"], probe.question)
+        assert engine.finish(engine.store.get(session.id))["follow_ups"] == 1
+    finally:
+        registry.unload("secret-keeper")
+
     # the gate: tuned vs base through the comparison harness; one item cannot show "better" (p >= 0.05)
     assert main(["tune", "eval", "secret-keeper", "--limit", "1", "--json"]) == 0
     gated = json.loads(capsys.readouterr().out)
@@ -165,3 +184,25 @@ def test_a_preferred_tuned_model_becomes_the_default_and_a_lost_base_is_named(da
     assert "preferred-one" not in catalog() and default_model_id("llm") == BASE.replace("0.5b", "1.5b")
     with pytest.raises(ConfigError, match="base model 'gone-model' is not in the catalogue"):
         get_spec("preferred-one")
+
+
+def test_the_reply_only_loss_equals_the_models_own_loss():
+    """The training step computes logits at the reply's positions only; the loss is the model's own."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from workbench.tuning.train import IGNORED_LABEL, reply_loss
+
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                         num_attention_heads=4, num_key_value_heads=2)).eval()
+    ids = torch.randint(0, 64, (2, 9))
+    mask = torch.ones_like(ids)
+    mask[1, 7:] = 0  # the second example is shorter: padded
+    labels = torch.full_like(ids, IGNORED_LABEL)
+    labels[0, 5:9] = ids[0, 5:9]  # the replies: the last tokens of each example
+    labels[1, 4:7] = ids[1, 4:7]
+    with torch.no_grad():
+        ours = reply_loss(model, ids, mask, labels)
+        theirs = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    assert torch.isclose(ours, theirs, atol=1e-5), (ours, theirs)

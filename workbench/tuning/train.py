@@ -128,6 +128,18 @@ def _batch(encoded: list, order: list[int], step: int, size: int, pad_id: int):
     return ids, labels, mask
 
 
+def reply_loss(model, ids, mask, labels):
+    """The mean cross-entropy of the reply tokens, the logits computed at those positions only: the full
+    vocabulary's logits for every prompt token (151,936 floats per token for Qwen2.5) were most of a step's
+    memory and a quarter of its time, for a loss that ignores them. Equal to the model's own shifted loss."""
+    import torch
+
+    keep = torch.zeros_like(labels, dtype=torch.bool)
+    keep[:, :-1] = labels[:, 1:] != IGNORED_LABEL  # the logits at t predict the token at t + 1
+    logits = model(input_ids=ids, attention_mask=mask, logits_to_keep=keep).logits
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), labels[:, 1:][keep[:, :-1]])
+
+
 def _save_checkpoint(folder: Path, model, optimizer, step: int, losses: list[float]) -> None:
     import torch
     from peft import get_peft_model_state_dict
@@ -227,7 +239,7 @@ def _run(config: TrainConfig, folder: Path, job: dict[str, Any], examples: list,
     for step in range(start, config.steps):
         began = time.perf_counter()
         ids, labels, mask = _batch(encoded, order, step, config.batch_size, pad_id)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss = reply_loss(model, ids, mask, labels)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, GRAD_CLIP_NORM)
         optimizer.step()
