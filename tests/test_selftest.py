@@ -123,6 +123,8 @@ def test_checks_pass_on_right_measures_and_fail_on_broken_ones():
                  "no_stage_crashed"):
         assert good[name].status == "pass", (name, good[name])
     assert good["rambling_below_strong"].status == "skipped"  # no rambling persona: not a pass
+    without_empty = _by_name(checks.run_checks([r for r in rows if r["persona"] != "empty"], [], voice=True))
+    assert without_empty["empty_and_gibberish_low_with_reason"].status == "skipped"  # neither persona: not a fail
 
     broken = copy.deepcopy(rows)
     broken[1]["overall"], broken[2]["overall"] = 20, 50  # weak and off-topic swapped

@@ -108,6 +108,8 @@ def rambling_below(data: Data) -> Measured:
                 reason="an answer with no words in it must get an honest low score that says why")
 def empty_low(data: Data) -> Measured:
     rows = [r for r in data.rows if r["persona"] in ("empty", "gibberish")]
+    if not rows:  # neither persona in the run: nothing to measure, not a failure
+        return Measured(None, False, {NOTHING_TO_MEASURE: "no empty or gibberish persona in this run"})
     checked = []
     for r in rows:
         refused = bool(r["error"] and r["error"].startswith("refused"))
