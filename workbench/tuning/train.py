@@ -213,6 +213,9 @@ def _run(config: TrainConfig, folder: Path, job: dict[str, Any], examples: list,
     encoded = [e for e in (encode(tokenizer, m, max_tokens=config.max_tokens) for m in examples) if e is not None]
     if not encoded:
         raise InputError(f"every example's prompt is longer than {config.max_tokens} tokens: raise --max-tokens")
+    # activations are recomputed in the backward pass instead of kept: at batch 4 x 205 tokens they were 3.4 GB
+    # of a 6.3 GB peak (bench tuning), for about a third more time per step
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model = get_peft_model(model, LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=0.0,
                                              target_modules=list(TARGET_MODULES), task_type="CAUSAL_LM"))
     trainable = [p for p in model.parameters() if p.requires_grad]
