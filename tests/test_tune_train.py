@@ -120,7 +120,6 @@ def test_train_interrupt_resume_and_serve_with_llama_cpp(data_dir, tmp_path, cap
         probe = engine.next_question(session)
         assert registry.is_loaded("secret-keeper")  # the engine asked the tuned model for the follow-up
         assert probe.kind == "follow_up"
-        print("tuned follow-up:", probe.analysis["interview"]["source"], probe.question)
         assert engine.finish(engine.store.get(session.id))["follow_ups"] == 1
     finally:
         registry.unload("secret-keeper")
