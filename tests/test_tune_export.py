@@ -11,7 +11,8 @@ from workbench.cli.main import main
 from workbench.errors import InputError
 from workbench.session import AnswerSource, Session, Turn, TurnState
 from workbench.store import SessionStore
-from workbench.tuning.export import FOLLOWUP_RULES, export_examples, followup_examples
+from workbench.tuning.examples import FOLLOWUP_RULES, followup_examples
+from workbench.tuning.export import export_examples
 
 QUESTION = "Tell me about a project that slipped its deadline."
 ANSWER = "We moved the billing exporter to a queue and we fixed it together. My manager Anna Schmidt was pleased."
@@ -104,7 +105,7 @@ def _scored(session_id: str, feedback: dict, *, overall: float = 75.0) -> Sessio
 
 def test_feedback_rules_score_the_models_written_feedback():
     from workbench.scoring.feedback import SYSTEM_PROMPT, validate_reply
-    from workbench.tuning.export import FEEDBACK_RULES, feedback_examples
+    from workbench.tuning.examples import FEEDBACK_RULES, feedback_examples
 
     llm = {**GOOD_POINTS, "llm_rating_1_to_5": 4, "source": "llm", "input_key": "k1"}
     (good,) = feedback_examples(_scored("f-good", llm))

@@ -10,7 +10,8 @@ from workbench.cli.common import add_json_flag, uses_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from workbench.tuning.export import DEFAULT_MIN_QUALITY, TASKS
+    from workbench.tuning.examples import TASKS
+    from workbench.tuning.export import DEFAULT_MIN_QUALITY
 
     parser = subparsers.add_parser("tune", help="personal models: export the interviewer's best interactions, "
                                                 "train a LoRA on them, list the jobs")

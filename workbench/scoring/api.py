@@ -11,7 +11,14 @@ from workbench.scoring import overall as overall_mod
 from workbench.scoring.communication import score_communication
 from workbench.scoring.coverage import score_coverage
 from workbench.scoring.delivery import score_delivery
-from workbench.scoring.feedback import agree_with_band, feedback_key, reusable, rule_feedback, written_from
+from workbench.scoring.feedback import (
+    RATING_STEP_POINTS,
+    agree_with_band,
+    feedback_key,
+    reusable,
+    rule_feedback,
+    written_from,
+)
 from workbench.scoring.feedback import llm_feedback as ask_llm
 from workbench.scoring.guards import BLOCKING_FLAGS, check_answer
 from workbench.scoring.intent import Intent, resolve_intent
@@ -23,7 +30,6 @@ from workbench.speech.voice import VoiceMetrics
 from workbench.vision.frames import FaceSummary
 
 GATE_TEXTS = (overall_mod.OFF_TOPIC_TEXT, overall_mod.UNCERTAIN_RELEVANCE_TEXT)  # the plain-words notes
-RATING_SD_TO_POINTS = 25.0  # a 1-5 rating spans 100 points in 4 steps of 25
 MAX_QUESTION_CHARS = 2_000  # ours: a question longer than this is not a question
 
 
@@ -99,7 +105,7 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
         feedback = rule_feedback(components)
 
     def combine(feedback: dict | None) -> dict:
-        judge_spread = RATING_SD_TO_POINTS * (feedback or {}).get("judge_rating_sd", 0.0)
+        judge_spread = RATING_STEP_POINTS * (feedback or {}).get("judge_rating_sd", 0.0)
         return overall_mod.combine(components, flags=guard.flags, word_count=prepared.word_count,
                                    judge_spread=judge_spread)
 

@@ -23,6 +23,7 @@ from workbench.scoring.overall import LOWEST_BAND
 # Before (220 tokens, unbounded strings) the default 1.5B model's reply was cut, so not JSON, on 6 of 10
 # validity answers (ids 10-19); bounded: 10 of 10 JSON, 223 tokens median, 243 at most
 # (`python -m bench.feedback_length`; `workbench compare llm` reports json_valid_share on items 0-9).
+RATING_STEP_POINTS = 25.0  # the advisory 1-5 rating spans the 100-point overall in 4 steps of 25
 POINT_MAX_CHARS = 140  # ours: one specific sentence
 QUOTE_MAX_CHARS = 90  # ours: 3 to 12 words, as the prompt asks
 FEEDBACK_MAX_TOKENS = 400

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.tuning.export import Example, feedback_reply, score_reply
+from workbench.tuning.examples import Example, feedback_reply, score_reply
 
 BEST_OF_N_TEMPERATURE = 0.8  # ours: at temperature 0 every seed gives the same reply
 MAX_N = 16  # ours: beyond this a laptop spends minutes per prompt for little gain
