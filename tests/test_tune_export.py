@@ -187,3 +187,19 @@ def test_the_gate_targets_the_measure_of_the_training_datas_task(data_dir, tmp_p
     export_examples(store, tmp_path / "fb.jsonl", task="feedback")
     assert default_target({"data": str(tmp_path / "fb.jsonl")}) == DEFAULT_TARGETS["feedback"] == "second_person_share"
     assert default_target({"data": str(tmp_path / "hand-written.jsonl")}) == "grounding_share"  # no card beside it
+
+
+def test_a_small_set_still_holds_out_one_session(data_dir, tmp_path):
+    """Six self-test sessions once held out none (the hash split); the gate then had no held-out prompts."""
+    from workbench.tuning.export import held_out
+
+    store = SessionStore(data_dir)
+    ids = ("s-01", "s-02")
+    assert not any(held_out(i) for i in ids)  # the hash alone would hold out neither
+    store.save(_session(ids[0], "What did you yourself change in the billing exporter?", "llm"))
+    store.save(_session(ids[1], "What did you change in the queue yourself?", "llm"))
+    card = export_examples(store, tmp_path / "small.jsonl")
+    assert (card["counts"]["train"], card["counts"]["held_out"]) == (1, 1)
+    assert card["files"]["held_out_prompts"]["examples"] == 1
+    again = export_examples(store, tmp_path / "again.jsonl")  # the same sessions, the same split
+    assert again["files"]["held_out"]["sha256"] == card["files"]["held_out"]["sha256"]

@@ -6,7 +6,8 @@ chat-messages JSONL with a dataset card.
     card["counts"], card["quality_histogram"], card["files"]["train"]["sha256"]
 
 Text is anonymised (``privacy.anonymise``), duplicates dropped, and sessions split into train and
-held-out (about one in ``HELD_OUT_EVERY``, by a hash of the session id: the same split every time).
+held-out (about one in ``HELD_OUT_EVERY``, by a hash of the session id: the same split every time; at least
+one session when there are two or more).
 With ``best_of`` the prompts below the threshold are asked again (``tuning.best_of_n``).
 """
 from __future__ import annotations
@@ -30,8 +31,21 @@ CARD_SUFFIX = ".card.json"  # beside the train file: the dataset card
 HELD_OUT_SUFFIX = ".heldout.jsonl"
 
 
+def _session_hash(session_id: str) -> int:
+    return int(hashlib.sha256(session_id.encode()).hexdigest(), 16)
+
+
 def held_out(session_id: str) -> bool:
-    return int(hashlib.sha256(session_id.encode()).hexdigest(), 16) % HELD_OUT_EVERY == 0
+    return _session_hash(session_id) % HELD_OUT_EVERY == 0
+
+
+def held_out_sessions(session_ids: set[str]) -> set[str]:
+    """The sessions held out: by the hash; when it holds out none of two or more sessions (a small set), the one
+    with the smallest hash, so the gate always has held-out prompts. The same sessions give the same split."""
+    chosen = {s for s in session_ids if held_out(s)}
+    if not chosen and len(session_ids) >= 2:
+        chosen = {min(session_ids, key=_session_hash)}
+    return chosen
 
 
 def _anonymised(messages: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -117,8 +131,9 @@ def export_examples(store: SessionStore, out: Path, *, task: str = "followup",
             seen.add(key)
             kept.append(example)
     out.parent.mkdir(parents=True, exist_ok=True)
-    train = [e for e in kept if not held_out(e.session_id)]
-    test = [e for e in kept if held_out(e.session_id)]
+    testing = held_out_sessions({e.session_id for e in kept})
+    train = [e for e in kept if e.session_id not in testing]
+    test = [e for e in kept if e.session_id in testing]
     heldout_path = out.with_name(out.stem + HELD_OUT_SUFFIX)
     passing = sum(e.quality >= min_quality for e in every + generated)
     card = {
@@ -135,7 +150,8 @@ def export_examples(store: SessionStore, out: Path, *, task: str = "followup",
                     "real_sessions": len({e.session_id for e in kept if not e.synthetic}),
                     "synthetic_examples": sum(e.synthetic for e in kept),
                     "real_examples": sum(not e.synthetic for e in kept)},
-        "split": f"by session: held out when sha256(session id) % {HELD_OUT_EVERY} == 0",
+        "split": f"by session: held out when sha256(session id) % {HELD_OUT_EVERY} == 0 (when that holds out none "
+                 "of two or more sessions: the one with the smallest hash)",
         "files": {"train": _write(out, train), "held_out": _write(heldout_path, test),
                   "held_out_prompts": _write(out.with_name(out.stem + PROMPTS_SUFFIX), test, as_prompts=True)},
         "warnings": ([f"only {len(kept)} examples (fewer than {MIN_EXAMPLES}): too few to tune on; record more "
