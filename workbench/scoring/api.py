@@ -95,7 +95,8 @@ def score_answer(question: str, answer: str | None, *, concepts: list[str] | Non
     components = {k: v for k, v in components.items() if v is not None}
     feedback = None
     asks_llm = llm_feedback and not (set(guard.flags) & BLOCKING_FLAGS)
-    key = feedback_key(question, guard.clean_text, role, seed=seed, repeats=judge_repeats)
+    # the key names the feedback model, which reads the catalogue: only when the LLM is asked
+    key = feedback_key(question, guard.clean_text, role, seed=seed, repeats=judge_repeats) if asks_llm else None
     reused = asks_llm and written_from(stored_feedback, key)
     if reused:
         feedback = {**stored_feedback, "reused": True}

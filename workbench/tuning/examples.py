@@ -59,6 +59,11 @@ class Example:
     context: dict[str, Any] = field(default_factory=dict)  # what the rules need beyond the prompt (score_reply)
 
 
+def rules_share(rules: dict[str, bool]) -> float:
+    """Quality by the rules: the share met."""
+    return sum(rules.values()) / len(rules)
+
+
 def heard_answer(turn: Turn) -> str:
     """The answer as the engine heard it when it wrote the follow-up (the live transcript, if kept)."""
     return (turn.analysis.get("interview", {}).get("live_transcript") or turn.answer_text or "").strip()
@@ -95,7 +100,7 @@ def followup_examples(session: Session) -> list[Example]:
         rules = followup_rules(turn.question, parent.question, answer, asked_before)
         source = meta.get("source") or "template"
         rating = rating_of(turn, "followup")
-        quality = quality_with_rating(sum(rules.values()) / len(rules) if source == "llm" else 0.0, rating)
+        quality = quality_with_rating(rules_share(rules) if source == "llm" else 0.0, rating)
         prompt = {"question": parent.question, "answer": answer, "type": meta.get("type") or "behavioural",
                   "role": session.role}
         examples.append(Example(session.id, session.synthetic, turn.index, messages, round(quality, 3), rules, source,
@@ -143,7 +148,7 @@ def feedback_examples(session: Session) -> list[Example]:
         source = feedback.get("source") or "rules"
         model_work = source == "llm" and not feedback.get("strengths_withheld")
         rating = rating_of(turn, "feedback")
-        quality = quality_with_rating(sum(rules.values()) / len(rules) if model_work else 0.0, rating)
+        quality = quality_with_rating(rules_share(rules) if model_work else 0.0, rating)
         prompt = {"question": turn.question, "answer": answer, "type": turn.analysis.get("interview", {}).get("type")
                   or "behavioural", "role": session.role}
         examples.append(Example(session.id, session.synthetic, turn.index, messages, round(quality, 3), rules, source,
@@ -164,7 +169,7 @@ def score_reply(task: str, example: Example, reply: str) -> tuple[float, dict[st
         if feedback is None:
             return 0.0, dict.fromkeys(FEEDBACK_RULES, False)
         rules = feedback_rules(feedback, question, answer, example.context.get("overall", 0.0))
-    return round(sum(rules.values()) / len(rules), 3), rules
+    return round(rules_share(rules), 3), rules
 
 
 EXAMPLES_OF = {"followup": followup_examples, "feedback": feedback_examples}
