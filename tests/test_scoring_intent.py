@@ -12,7 +12,8 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.scoring import score_answer
 from workbench.scoring.intent import (
-    INTENT_MODEL_ID, Intent, cache_model_key, derive_intent, parse_intent_reply, resolve_intent,
+    INTENT_MODEL_ID, REFERENCE_MAX_CHARS, Intent, cache_model_key, derive_intent, parse_intent_reply,
+    resolve_intent,
 )
 from workbench.store.intents import IntentCache, intent_key
 
@@ -116,3 +117,12 @@ def test_derivation_is_deterministic_and_cached(tmp_path):
     assert resolved == first and cache.count() == 1
     again, _ = resolve_intent(question, derive=False, cache=cache)
     assert again == first
+
+
+@pytest.mark.slow
+def test_a_question_that_made_the_model_repeat_itself_still_gets_an_intent():
+    """With unbounded strings the 1.5B model repeated one sentence of its reference answer until the token
+    limit, so the JSON was cut and the intent lost; the schema now bounds every string."""
+    intent = derive_intent("What makes you tick?")
+    assert intent.derived and len(intent.concepts) >= 2
+    assert intent.references and len(intent.references[0]) <= REFERENCE_MAX_CHARS

@@ -16,9 +16,12 @@ uncertain gate 0.9: 86.5% of calibration triples in order, no strong answer sunk
 the order first instead gave 90.4% with 4 strong answers sunk. On the test split (``python -m
 workbench.scoring.validity``): 73.6% in order (95% interval 61-85%, 53 triples of 50 questions) against 77.4%
 (65-89%) for the scorer before issue 14 on the same triples; idiomatic 60% vs 47%; strong answers below
-"developing" without the flag 1 vs 4; injected never above the clean twin; fairness spread 2.3 points. The
-95% target is not met: low-relevance off-topic stories are structured and specific too, so the "uncertain"
-answers include off-topic ones (14 of 50 on test) and some pass the weak answer.
+"developing" without the flag 1 vs 4; injected never above the clean twin; fairness spread 2.3 points.
+Again (2026-12-07) with all 45 intents derived: the same grid point wins (86.5% of calibration triples, none
+sunk); test split 75.5% (63.5-86.5%), idiomatic 60%, plain 60%, bank 92%, given 87%. The 95% target is not
+met: low-relevance off-topic stories are structured and specific too, so the "uncertain" answers include
+off-topic ones, and a vague answer that repeats an idiomatic question's words ("I always go above and
+beyond") gets full relevance while the specific story that answers it does not.
 """
 from __future__ import annotations
 

@@ -34,15 +34,21 @@ NEAREST_BANK_MIN_COS = 0.75  # ours: question-to-question cosine above which two
 # gen-failure 0.91; below 0.7 the nearest is often another question: "how would colleagues describe your way
 # of working" -> "a major change at work" 0.62)
 NEAREST_BANK_COUNT = 1  # ours: only the nearest bank question lends its concepts
-INTENT_PROMPT_VERSION = "v1"  # part of the cache key: a changed prompt derives afresh
+COMPETENCY_MAX_CHARS = 60  # ours: "2 to 4 words" with room to spare
+CONCEPT_MAX_CHARS = 60  # ours: "short phrases"
+REFERENCE_MAX_CHARS = 400  # ours: two sentences (about MAX_REFERENCE_WORDS words). Unbounded, the 1.5B model
+# repeated one sentence until the token limit on 1 of the set's 45 questions ("What makes you tick?"),
+# which cut the JSON and lost the intent
+INTENT_PROMPT_VERSION = "v2"  # part of the cache key: a changed prompt or schema derives afresh (v2: bounded
+# strings)
 INTENT_SCHEMA = {
     "type": "object",
     "properties": {
-        "competency": {"type": "string"},
+        "competency": {"type": "string", "maxLength": COMPETENCY_MAX_CHARS},
         "concepts": {"type": "array", "minItems": MIN_CONCEPTS, "maxItems": MAX_CONCEPTS,
-                     "items": {"type": "string"}},
+                     "items": {"type": "string", "maxLength": CONCEPT_MAX_CHARS}},
         "reference_answers": {"type": "array", "minItems": 1, "maxItems": MAX_REFERENCES,
-                              "items": {"type": "string"}},
+                              "items": {"type": "string", "maxLength": REFERENCE_MAX_CHARS}},
     },
     "required": ["competency", "concepts", "reference_answers"],
 }
