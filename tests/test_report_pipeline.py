@@ -60,7 +60,13 @@ def test_voice_and_face_run_side_by_side_and_keep_both_results(env):
     voice_end, face_end = (s["started_s"] + s["duration_s"] for s in (voice, face))
     assert voice["started_s"] < face_end and face["started_s"] < voice_end  # the two overlapped
     assert stages["scoring"]["started_s"] >= max(voice_end, face_end) - 0.01  # scoring waited for both
+    feedback = stages["feedback"]  # written as soon as voice was done, beside face, before scoring
+    assert feedback["status"] == "ok" and feedback["started_s"] >= voice_end - 0.01
+    assert stages["scoring"]["started_s"] >= feedback["started_s"] + feedback["duration_s"] - 0.01
     turns = SessionStore().get(env["session_id"]).turns
+    written = [t.analysis["scores"]["feedback"] for t in turns if t.answer_media]
+    llm = [f for f in written if f.get("source") == "llm"]
+    assert llm and all(f.get("reused") for f in llm)  # the scoring notebook did not ask the LLM again
     assert all(t.analysis.get("voice") and t.analysis.get("face") for t in turns if t.answer_media)
     logs = env["first"].out_dir / "logs"
     assert {"20_voice_analysis.log", "30_facial_analysis.log"} <= {p.name for p in logs.iterdir()}

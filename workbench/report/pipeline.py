@@ -6,7 +6,9 @@
 
 Runs the voice, face and scoring notebooks (20, 30, 40) and then ``90_report`` with papermill, each
 in a fresh kernel, into ``reports/<session>/<run-id>/``. Voice and face run side by side (each
-writes only its own key of ``turn.analysis``); scoring, which reads both, waits for them. A stage
+writes only its own key of ``turn.analysis``); as soon as voice is done, the LLM's written feedback is
+written beside the face stage (``FEEDBACK_AFTER``); scoring, which reads both and reuses that feedback,
+waits for them. A stage
 notebook that does not exist yet is skipped with a note; a stage that fails stops the run with a
 ``ReportError`` naming the stage, after ``summary.json`` has recorded the failure. After the
 analysis stages, media are discarded (data minimisation) unless ``keep_media``; the report reads
@@ -39,6 +41,10 @@ STAGES = (  # (stage name, notebook, key in turn.analysis it fills)
 STAGE_GROUPS = (("voice", "face"), ("scoring",))  # stages of a group run side by side, groups in turn.
 # Ours, measured on the 2-core machine (a 2-minute answer, `workbench voice` and `workbench face`):
 # face keeps about one core busy (mediapipe's graph), voice fits beside it: 38.3 s in turn, 28.3 s together
+FEEDBACK_AFTER = "voice"  # the LLM's written feedback needs an answer's final words (the voice stage's
+# transcript) but not the face: it is written as soon as voice is done, beside the face stage, and the scoring
+# notebook reuses it (``scoring.feedback.feedback_key``: the same inputs give the same reply). Issue 19, item 1.
+FEEDBACK_STAGE = "feedback"
 REPORT_NOTEBOOK = "90_report.ipynb"
 REPORT_HTML = "report.html"
 SUMMARY_JSON = "summary.json"
@@ -110,6 +116,15 @@ def _media_present(store: SessionStore, session_id: str) -> bool:
     )
 
 
+def write_feedback(session_id: str, *, store: SessionStore) -> None:
+    """The LLM's written feedback of every answered turn, stored with the scores of its words and voice
+    (``turn.analysis["scores"]``, replaced by the scoring notebook, which reuses the feedback). Feedback an
+    earlier run wrote from the same inputs is kept."""
+    from workbench.stages.scoring import run_scoring
+
+    run_scoring(session_id, store=store, llm_feedback=True)
+
+
 def _reusable(store: SessionStore, session_id: str, key: str) -> bool:
     """A media stage can be skipped when its media are gone but its results are stored."""
     session = store.get(session_id)
@@ -164,6 +179,19 @@ def report_session(
         stage_started = time.perf_counter() - started
         return stage_started, run_notebook(Path(notebooks_dir) / notebook, run_dir, parameters, env=env)
 
+    scoring_due = any(name == "scoring" and (Path(notebooks_dir) / notebook).is_file() for name, notebook, _ in STAGES)
+
+    def run_group_stage(name: str, notebook: str) -> tuple[float, Any]:
+        stage_started, run = run_stage(notebook)
+        if name == FEEDBACK_AFTER and scoring_due:
+            say(f"{session.id}: written feedback (beside the face stage)")
+            feedback_started = time.perf_counter()
+            write_feedback(session.id, store=store)
+            record(FEEDBACK_STAGE, "-", "ok", time.perf_counter() - feedback_started,
+                   started_s=feedback_started - started, note=f"after {FEEDBACK_AFTER}, beside the other stages "
+                   "of its group; the scoring notebook reuses it")
+        return stage_started, run
+
     try:
         for group in STAGE_GROUPS:
             due = []
@@ -178,7 +206,7 @@ def report_session(
                 continue
             say(f"{session.id}: {' + '.join(name for name, _ in due)}")
             with ThreadPoolExecutor(max_workers=len(due), thread_name_prefix="stage") as pool:
-                futures = [(name, notebook, pool.submit(run_stage, notebook)) for name, notebook in due]
+                futures = [(name, notebook, pool.submit(run_group_stage, name, notebook)) for name, notebook in due]
             errors = []  # every stage of the group has finished here; the first failure is reported
             for name, notebook, future in futures:
                 try:
