@@ -7,6 +7,7 @@ import copy
 import json
 import wave
 from io import BytesIO
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,6 +142,25 @@ def test_checks_pass_on_right_measures_and_fail_on_broken_ones():
     assert bad["no_stage_crashed"].status == "fail"
 
 
+def test_the_report_check_needs_every_answer_shown_with_its_stored_score():
+    shown = {"html": "/r/report.html", "answers": 2}
+    rows = [_row("weak", "Q1", 50, report={**shown, "overall": 50}),
+            _row("weak", "Q2", 30, index=1, report={**shown, "overall": 30})]
+    assert _by_name(checks.run_checks(rows, [], voice=False, report=True))["report_shows_the_stored_scores"].passed
+    assert _by_name(checks.run_checks(rows, [], voice=False))["report_shows_the_stored_scores"].status == "skipped"
+    other_number = copy.deepcopy(rows)
+    other_number[1]["report"]["overall"] = 42.0  # the report shows another score than the one stored
+    unasked = copy.deepcopy(rows)
+    for row in unasked:
+        row["report"]["answers"] = 3  # a planned question never asked counted as an answer
+    missing = copy.deepcopy(rows)
+    for row in missing:
+        row["report"]["html"] = None  # the report was not written
+    for broken in (other_number, unasked, missing):
+        result = _by_name(checks.run_checks(broken, [], voice=False, report=True))["report_shows_the_stored_scores"]
+        assert result.status == "fail", result
+
+
 def test_followup_grounding_needs_a_word_of_the_answer_not_of_the_question():
     question = "Tell me about a project that slipped its deadline."
     answer = "I rebuilt the billing exporter and the invoices went out on time."
@@ -228,3 +248,30 @@ def test_a_still_face_as_the_video_track_runs_the_face_stage(data_dir):
     session = store.get(result["sessions"][0]["session_id"])
     assert session.turns[0].answer_media.endswith(".webm") and session.turns[0].analysis["face"]["summary"]
     assert result["crashes"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_a_spoken_session_goes_through_the_whole_report(data_dir, tmp_path, monkeypatch):
+    """Issue 17's spoken path to its end: the report pipeline (voice, face and scoring notebooks, the LLM's
+    written feedback, the report) on a self-test session with a still face as its video track."""
+    from workbench import config as workbench_config
+
+    monkeypatch.setenv("WORKBENCH_REPORTS_DIR", str(tmp_path / "reports"))
+    workbench_config.reload()
+    store = SessionStore(data_dir)
+    try:
+        result = run_selftest(SelfTestConfig(personas="strong", questions=1, llm_id="none", video=True,
+                                             followups=False, report=True), store=store)
+    finally:
+        monkeypatch.delenv("WORKBENCH_REPORTS_DIR")
+        workbench_config.reload()
+    statuses = {c["name"]: c for c in result["checks"]}
+    assert result["crashes"] == []
+    assert statuses["report_shows_the_stored_scores"]["status"] == "pass", statuses["report_shows_the_stored_scores"]
+    assert statuses["face_found_in_the_still_track"]["status"] == "pass"
+    session = result["sessions"][0]
+    assert {"voice", "face", "scoring", "report"} <= set(session["stage_s"])
+    page = Path(session["report_html"]).read_text(encoding="utf-8")
+    answer = result["answers"][0]
+    assert f"{answer['overall']:.0f}" in page and answer["heard_text"].split()[0] in page

@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="record a still face as the video track too (the face stage then runs)")
     parser.add_argument("--no-followups", action="store_true", help="planned questions only")
     parser.add_argument("--feedback", action="store_true", help="also write the LLM's feedback (slow)")
+    parser.add_argument("--report", action="store_true",
+                        help="each session through the report pipeline (workbench report: stage notebooks, the "
+                             "LLM's feedback, the report), checked against the stored scores (slow)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="the same seed, the same run")
     parser.add_argument("--out", metavar="DIR", help=f"write {RESULTS_NAME} and notebook 70 as {HTML_NAME} into DIR")
     parser.add_argument("--delete", action="store_true", help="delete every self-test session, run nothing")
@@ -65,7 +68,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any] | tuple[dict[str, Any], int
         return {"deleted": deleted, "count": len(deleted)}
     config = SelfTestConfig(personas=args.personas, questions=args.questions, role=args.role, llm_id=args.llm,
                             stt_id=args.stt, voice=not args.no_voice, video=args.video, seed=args.seed,
-                            followups=not args.no_followups, feedback=args.feedback)
+                            followups=not args.no_followups, feedback=args.feedback, report=args.report)
     result = run_selftest(config, store=store, progress=args.progress or sys.stderr.isatty())
     if args.out:
         result["outputs"] = write_outputs(result, Path(args.out).expanduser())
@@ -79,7 +82,8 @@ def format_selftest(result: dict[str, Any]) -> str:
     lines = [f"{c['status']:<12} {c['name']}: {c['measured']} ({c['tolerance']})" for c in result["checks"]]
     lines.append(f"{len(result['sessions'])} synthetic sessions, {result['timings']['answers']} answers; "
                  f"median {result['timings']['per_answer_median_s']} s per answer")
-    lines += [f"  {s['persona']:<18} {s['session_id']}  {s['total_s']} s" for s in result["sessions"]]
+    lines += [f"  {s['persona']:<18} {s['session_id']}  {s['total_s']} s"
+              + (f"  {s['report_html']}" if s.get("report_html") else "") for s in result["sessions"]]
     if result.get("outputs"):
         lines.append(f"report: {result['outputs']['html']}")
     lines.append("delete them all: workbench selftest --delete")

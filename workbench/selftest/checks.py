@@ -37,6 +37,7 @@ class Data:
     crashes: list[str]
     voice: bool
     video: bool = False
+    report: bool = False
 
     def planned(self, persona: str) -> dict[str, dict[str, Any]]:
         """The persona's answers to the planned questions (follow-ups left out), by question."""
@@ -50,6 +51,7 @@ class SelfTestCheck:
     needs: tuple[str, ...] = ()  # personas the check compares
     needs_voice: bool = False
     needs_video: bool = False
+    needs_report: bool = False
 
 
 SPECS: list[SelfTestCheck] = []
@@ -58,10 +60,11 @@ NOTHING_TO_MEASURE = "nothing_to_measure"  # a check's details key: why it had n
 
 
 def selftest_check(name: str, *, tolerance: str, reason: str, needs: tuple[str, ...] = (),
-                   needs_voice: bool = False, needs_video: bool = False, known_limit: str | None = None) -> Callable:
+                   needs_voice: bool = False, needs_video: bool = False, needs_report: bool = False,
+                   known_limit: str | None = None) -> Callable:
     def register(func: Callable[[Data], Measured]) -> Callable[[Data], Measured]:
         SPECS.append(SelfTestCheck(Check(AREA, name, func, tolerance, reason, known_limit=known_limit),
-                                   needs, needs_voice, needs_video))
+                                   needs, needs_voice, needs_video, needs_report))
         return func
     return register
 
@@ -243,6 +246,26 @@ def face_found(data: Data) -> Measured:
                                  for r, v in zip(rows, ratios, strict=True)]})
 
 
+@selftest_check("report_shows_the_stored_scores", needs_report=True,
+                tolerance="every session's report written, counting the answers given and showing each answer's "
+                          "stored overall score",
+                reason="the report is what a student reads: it must show what was measured, nothing more or less")
+def report_agrees(data: Data) -> Measured:
+    wrong = []
+    for persona in sorted({r["persona"] for r in data.rows}):
+        asked = [r for r in data.rows if r["persona"] == persona]  # a refused answer's question was asked too
+        shown = asked[0].get("report") or {}
+        if not shown.get("html") or shown.get("answers") != len(asked):
+            wrong.append({"persona": persona, "report": shown.get("html"), "questions_shown": shown.get("answers"),
+                          "questions_asked": len(asked)})
+        for row in asked:
+            overall = (row.get("report") or {}).get("overall")
+            if not row["error"] and overall != row.get("overall"):
+                wrong.append({"persona": persona, "index": row["index"], "shown": overall,
+                              "stored": row.get("overall")})
+    return Measured(len(wrong), not wrong and bool(data.rows), {"mismatches": wrong, "answers": len(data.rows)})
+
+
 @selftest_check("no_stage_crashed", needs=(), tolerance="0 crashes of the engine or a stage",
                 reason="every persona, the empty and the hostile ones included, must come through")
 def no_crash(data: Data) -> Measured:
@@ -250,16 +273,18 @@ def no_crash(data: Data) -> Measured:
 
 
 def run_checks(rows: list[dict[str, Any]], crashes: list[str], *, voice: bool,
-               video: bool = False) -> list[CheckResult]:
+               video: bool = False, report: bool = False) -> list[CheckResult]:
     """Every check whose personas were in the run; the others are returned as skipped results."""
-    data = Data(rows, crashes, voice, video)
+    data = Data(rows, crashes, voice, video, report)
     present = {r["persona"] for r in rows}
     results = []
     for spec in SPECS:
         missing = [p for p in spec.needs if p not in present]
-        if missing or (spec.needs_voice and not voice) or (spec.needs_video and not video):
+        if (missing or (spec.needs_voice and not voice) or (spec.needs_video and not video)
+                or (spec.needs_report and not report)):
             why = (f"not run: needs persona {', '.join(missing)}" if missing else
-                   "not run: --no-voice" if spec.needs_voice and not voice else "not run: no --video")
+                   "not run: --no-voice" if spec.needs_voice and not voice else
+                   "not run: no --video" if spec.needs_video and not video else "not run: no --report")
             results.append(CheckResult(AREA, spec.check.name, None, spec.check.tolerance, False, SKIPPED,
                                        spec.check.reason, {"skipped": why}))
             continue

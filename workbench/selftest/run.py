@@ -4,7 +4,9 @@ Each persona gets a session of its own, planned with the same seed (so every per
 questions). For each question the persona's answer is written (``selftest.answers``), spoken with the
 packaged voice (``selftest.spoken``) and sent through the same engine calls as the live app
 (``begin_answer``, ``submit_answer`` with the recording, ``next_question``, follow-ups and patient lines
-included); then the voice and scoring stages run over the stored session. Every session is marked
+included); then the voice, face and scoring stages run over the stored session, or with ``report`` the
+whole report pipeline (``workbench report``: the stage notebooks, the LLM's written feedback, the
+report). Every session is marked
 synthetic and carries ``settings["selftest"]``; ``delete_selftest_sessions`` removes them all.
 
     result = run_selftest(SelfTestConfig(personas="strong,weak,empty", questions=1))
@@ -47,6 +49,8 @@ class SelfTestConfig:
     seed: int = DEFAULT_SEED
     followups: bool = True
     feedback: bool = False  # the LLM's written feedback in the scoring stage (slow; never changes scores)
+    report: bool = False  # each session through the report pipeline instead of the stages alone (slow: the
+    # report writes the LLM's feedback), its report.html and summary.json checked against the stored scores
 
 
 def _card_for(persona: Persona) -> str:
@@ -167,6 +171,23 @@ def _stages(store: SessionStore, session_id: str, config: SelfTestConfig) -> tup
     return seconds, crashes
 
 
+def _report(session_id: str) -> tuple[dict[str, float], list[str], dict[str, Any]]:
+    """The session through the report pipeline (the stage notebooks, then the report): its stage timings,
+    the crash if one failed, and what the report shows of each answer (``summary.json``)."""
+    import json
+
+    from workbench.report.pipeline import ReportError, report_session
+
+    try:
+        result = report_session(session_id)
+    except ReportError as error:
+        return {}, [f"{session_id} report: {error}"], {}
+    shown = json.loads(result.summary_path.read_text(encoding="utf-8"))["report"]
+    return ({s["name"]: s["duration_s"] for s in result.stages}, [],
+            {"html": str(result.html_path), "answers": shown["answers"],
+             "overall_by_index": {t["index"]: t["overall_score"] for t in shown["turns"]}})
+
+
 def _measured(store: SessionStore, persona_run: dict[str, Any]) -> None:
     """Add what the pipeline measured to each row: the scores, the transcript, fillers, pauses, pace."""
     session = store.get(persona_run["session_id"])
@@ -213,7 +234,13 @@ def run_selftest(config: SelfTestConfig, *, store: SessionStore | None = None,
             crashes.append(f"{persona.name} interview: {type(error).__name__}: {error}")
             bar.update(1)
             continue
-        persona_run["stage_s"], stage_crashes = _stages(store, persona_run["session_id"], config)
+        if config.report:
+            persona_run["stage_s"], stage_crashes, shown = _report(persona_run["session_id"])
+            for row in persona_run["rows"]:
+                row["report"] = {"html": shown.get("html"), "answers": shown.get("answers"),
+                                 "overall": shown.get("overall_by_index", {}).get(row["index"])}
+        else:
+            persona_run["stage_s"], stage_crashes = _stages(store, persona_run["session_id"], config)
         crashes += stage_crashes
         _measured(store, persona_run)
         persona_run["total_s"] = round(time.perf_counter() - started, 3)
@@ -225,11 +252,13 @@ def run_selftest(config: SelfTestConfig, *, store: SessionStore | None = None,
     return {
         "config": asdict(config), "synthetic": True,
         "sessions": [{"persona": r["persona"], "session_id": r["session_id"], "answers": len(r["rows"]),
-                      "interview_s": r["interview_s"], "stage_s": r["stage_s"], "total_s": r["total_s"]}
+                      "interview_s": r["interview_s"], "stage_s": r["stage_s"], "total_s": r["total_s"],
+                      "report_html": (r["rows"][0].get("report") or {}).get("html") if r["rows"] else None}
                      for r in runs],
         "answers": rows, "crashes": crashes,
         "checks": [c.to_json() for c in checks.run_checks(rows, crashes, voice=config.voice,
-                                                          video=config.voice and config.video)],
+                                                          video=config.voice and config.video,
+                                                          report=config.report)],
         "timings": {"per_answer_median_s": _median([r["total_s"] / max(1, len(r["rows"])) for r in runs]),
                     "per_persona_s": {r["persona"]: r["total_s"] for r in runs},
                     "answers": len(answered)},
