@@ -11,6 +11,8 @@ Three sets, each transcribed without and with the prompt by the same model in th
   against invented closings was written looking at these clips, so the alsa-utils voice clips are
   kept apart as a held-out check;
 - digital silence and white noise with the prompt: words found (must be 0).
+Each set is heard twice: by the report's voice analysis (``speech.stt.transcribe``, beam 5) and by the live
+interview's quick transcript (``interview.intake.transcribe_heard``, greedy), figures prefixed ``live_``.
 """
 from __future__ import annotations
 
@@ -85,9 +87,13 @@ def _prompt(question_id: str) -> str | None:
     return domain_prompt(question.text, question.concepts)
 
 
-def _transcribe(samples: np.ndarray, prompt: str | None, model_id: str) -> str:
+def _transcribe(samples: np.ndarray, prompt: str | None, model_id: str, *, live: bool = False) -> str:
+    """What the report's voice analysis hears, or with ``live`` what the live interview hears at once."""
+    from workbench.interview.intake import transcribe_heard
     from workbench.speech.stt import transcribe
 
+    if live:
+        return transcribe_heard(samples, model_id=model_id, domain_prompt=prompt).text
     return transcribe(samples, model_id=model_id, domain_prompt=prompt).text
 
 
@@ -103,32 +109,34 @@ def _clips() -> list[tuple[str, str, np.ndarray, str, list[str]]]:
     return clips
 
 
-def run(model_id: str) -> dict:
+def _figures(clips: list, model_id: str, *, live: bool) -> dict:
+    """Every figure of one path (the report's, or with ``live`` the live interview's) on the three sets."""
     from workbench.validation import fixtures as fx
 
+    prefix = "live_" if live else ""
     scripted = []
-    for name, qid, samples, text, terms in _clips():
+    for name, qid, samples, text, terms in clips:
         row = {"clip": name, "terms": len(terms), "reference": text}
         for label, prompt in (("plain", None), ("prompted", _prompt(qid))):
-            heard = _transcribe(samples, prompt, model_id)
+            heard = _transcribe(samples, prompt, model_id, live=live)
             row[f"{label}_text"] = heard
             row[f"{label}_term_errors"] = term_errors(heard, terms)
         scripted.append(row)
-        print(f"{name}: term errors {row['plain_term_errors']} -> {row['prompted_term_errors']}", file=sys.stderr)
+        print(f"{prefix}{name}: term errors {row['plain_term_errors']} -> {row['prompted_term_errors']}",
+              file=sys.stderr)
     off_topic = _prompt(OFF_TOPIC_QUESTION)
     real = fx.librivox_clips() + fx.cards_clips()
     references = [c.transcript for c in real]
-    plain = [_transcribe(fx.load(c.path), None, model_id) for c in real]
-    prompted = [_transcribe(fx.load(c.path), off_topic, model_id) for c in real]
+    plain = [_transcribe(fx.load(c.path), None, model_id, live=live) for c in real]
+    prompted = [_transcribe(fx.load(c.path), off_topic, model_id, live=live) for c in real]
     held_out = fx.alsa_clips()  # not looked at while the invented-closing guard (speech.stt) was written
     held_refs = [c.transcript for c in held_out]
-    held_plain = [_transcribe(fx.load(c.path), None, model_id) for c in held_out]
-    held_prompted = [_transcribe(fx.load(c.path), off_topic, model_id) for c in held_out]
+    held_plain = [_transcribe(fx.load(c.path), None, model_id, live=live) for c in held_out]
+    held_prompted = [_transcribe(fx.load(c.path), off_topic, model_id, live=live) for c in held_out]
     silence = np.zeros(16000 * 5, dtype=np.float32)
     noise = np.random.default_rng(0).normal(0, 0.05, 16000 * 5).astype(np.float32)
     scripted_refs = [r["reference"] for r in scripted]
-    return {
-        "model": model_id,
+    figures = {
         "scripted_clips": len(scripted),
         "scripted_terms": sum(r["terms"] for r in scripted),
         "scripted_term_errors_plain": sum(r["plain_term_errors"] for r in scripted),
@@ -142,10 +150,16 @@ def run(model_id: str) -> dict:
         "held_out_wer_plain": word_error_rate(held_refs, held_plain)["wer"],
         "held_out_wer_prompted_off_topic": word_error_rate(held_refs, held_prompted)["wer"],
         "held_out_prompted_texts": held_prompted,
-        "silence_words_prompted": len(_transcribe(silence, off_topic, model_id).split()),
-        "noise_words_prompted": len(_transcribe(noise, off_topic, model_id).split()),
+        "silence_words_prompted": len(_transcribe(silence, off_topic, model_id, live=live).split()),
+        "noise_words_prompted": len(_transcribe(noise, off_topic, model_id, live=live).split()),
         "per_clip": scripted,
     }
+    return {f"{prefix}{key}": value for key, value in figures.items()}
+
+
+def run(model_id: str) -> dict:
+    clips = _clips()  # piper speaks with sampling noise: both paths hear the same synthesised clips
+    return {"model": model_id, **_figures(clips, model_id, live=False), **_figures(clips, model_id, live=True)}
 
 
 def main(argv: list[str]) -> int:
@@ -156,7 +170,7 @@ def main(argv: list[str]) -> int:
     figures = run(args.model)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
-    print(json.dumps({k: v for k, v in figures.items() if k != "per_clip"}, indent=1))
+    print(json.dumps({k: v for k, v in figures.items() if not k.endswith("per_clip")}, indent=1))
     return 0
 
 

@@ -168,7 +168,8 @@ class InterviewEngine:
         self.store.save_turn(session.id, turn)
         if not spoken:
             return answers.answer_feedback(turn, recorded=bool(media))
-        heard = intake.transcribe_recording(self.store, session.id, turn.answer_media, model_id=self.stt_id, live=live)
+        heard = intake.transcribe_recording(self.store, session.id, turn.answer_media, model_id=self.stt_id, live=live,
+                                            domain_prompt=intake.domain_prompt_for(turn))
         self.timings.update(heard.timings)
         turn.answer_duration_s = duration_s or heard.duration_s
         turn.answer_text = heard.text

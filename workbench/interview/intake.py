@@ -17,7 +17,10 @@ from typing import Protocol
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.interview.bank import load_bank
 from workbench.media_limits import SAMPLE_RATE_HZ
+from workbench.session import Turn
+from workbench.speech import domain
 from workbench.speech.audio import load_audio
 from workbench.speech.stt import transcribe
 from workbench.store import SessionStore
@@ -77,12 +80,27 @@ def decode_recording(path: Path) -> np.ndarray:
         raise InputError(f"cannot decode the recording ({error})") from error
 
 
-def transcribe_heard(audio: np.ndarray, *, model_id: str | None = None) -> HeardText:
+def domain_prompt_for(turn: Turn) -> str | None:
+    """Whisper's domain prompt for an answer to ``turn``: its question and, for a bank question, its
+    concepts (``speech.domain``). The live path and the voice stage both hear an answer with it."""
+    concepts: tuple[str, ...] = ()
+    if turn.question_id:
+        try:
+            concepts = tuple(load_bank().get(turn.question_id).concepts)
+        except InputError:  # a question id from another bank: the question alone
+            pass
+    return domain.domain_prompt(turn.question, concepts)
+
+
+def transcribe_heard(audio: np.ndarray, *, model_id: str | None = None,
+                     domain_prompt: str | None = None) -> HeardText:
     """Transcript of 16 kHz mono samples with its word probabilities, greedy and without the filler
-    pass: live feedback must be fast; the report's voice analysis counts um/uh properly."""
+    pass: live feedback must be fast; the report's voice analysis counts um/uh properly.
+    ``domain_prompt``: the question's words for Whisper (``domain_prompt_for``)."""
     if len(audio) == 0:
         return HeardText("")
-    result = transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False)
+    result = transcribe(audio, model_id=model_id, beam_size=LIVE_BEAM_SIZE, keep_fillers=False,
+                        domain_prompt=domain_prompt)
     return HeardText(result.text.strip(), tuple(float(w.probability) for w in result.words))
 
 
@@ -92,11 +110,12 @@ def transcribe_samples(audio: np.ndarray, *, model_id: str | None = None) -> str
 
 
 def transcribe_recording(store: SessionStore, session_id: str, media_name: str, *, model_id: str | None = None,
-                         live: FollowedRecording | None = None) -> Heard:
+                         live: FollowedRecording | None = None, domain_prompt: str | None = None) -> Heard:
     """Decode the stored recording ``media_name`` (a decrypted copy, deleted after) and transcribe it.
 
-    live: the transcriber that followed the recording while it was made; only the tail it has not
-    transcribed yet is transcribed now. A recording that cannot be decoded gives an empty transcript
+    live: the transcriber that followed the recording while it was made (with its own domain prompt); only
+    the tail it has not transcribed yet is transcribed now. ``domain_prompt``: the question's words for
+    Whisper when there is no live transcriber. A recording that cannot be decoded gives an empty transcript
     and a warning (the file stays in the session)."""
     started = time.perf_counter()
     try:
@@ -123,7 +142,7 @@ def transcribe_recording(store: SessionStore, session_id: str, media_name: str, 
         heard.timings.update(live_transcribed_s=live.done_s, live_stretches=live.stretches,
                              live_background_s=live.busy_s)
     else:
-        whole = transcribe_heard(audio, model_id=model_id)
+        whole = transcribe_heard(audio, model_id=model_id, domain_prompt=domain_prompt)
         heard.text, heard.word_probabilities = whole.text, list(whole.word_probabilities)
     heard.timings["transcription_s"] = time.perf_counter() - started
     heard.transcribed_s = len(audio) / SAMPLE_RATE_HZ

@@ -48,8 +48,10 @@ class LiveTranscriber:
     """Incremental transcript of one answer being recorded (see the module docstring)."""
 
     def __init__(self, *, model_id: str | None = None, on_text: Callable[[str], None] | None = None,
-                 step_s: float = STEP_S) -> None:
+                 step_s: float = STEP_S, domain_prompt: str | None = None) -> None:
+        """``domain_prompt``: the question's words for Whisper (``intake.domain_prompt_for``), every stretch."""
         self.model_id = model_id
+        self.domain_prompt = domain_prompt
         self.on_text = on_text
         self.step_s = step_s
         self._chunks: list[bytes] = []
@@ -103,7 +105,8 @@ class LiveTranscriber:
             return
         cut_s = quiet_cut(audio, self.done_s + MIN_STRETCH_S, min(available_s - GUARD_S, self.done_s + MAX_STRETCH_S))
         rate = SAMPLE_RATE_HZ
-        heard = intake.transcribe_heard(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id)
+        heard = intake.transcribe_heard(audio[int(self.done_s * rate): int(cut_s * rate)], model_id=self.model_id,
+                                        domain_prompt=self.domain_prompt)
         self._texts.append(heard.text)
         self.word_probabilities.extend(heard.word_probabilities)
         self.done_s = cut_s
@@ -125,7 +128,8 @@ class LiveTranscriber:
         if self.done_s * rate > len(audio) or self.error:
             self._texts, self.word_probabilities, self.done_s = [], [], 0.0  # another recording, or a failure
         tail = audio[int(self.done_s * rate):]
-        heard = intake.transcribe_heard(tail, model_id=self.model_id) if len(tail) else intake.HeardText("")
+        heard = (intake.transcribe_heard(tail, model_id=self.model_id, domain_prompt=self.domain_prompt)
+                 if len(tail) else intake.HeardText(""))
         self._texts.append(heard.text)
         self.word_probabilities.extend(heard.word_probabilities)
         return self.text.strip()
@@ -231,7 +235,9 @@ class LiveAnswers:
                 speculator = Speculator(lambda text, s=session, t=turn: self.speculate(s, t, text))
                 self._speculators[key] = speculator
                 on_text = speculator.submit
-            self.transcriber, self._key = LiveTranscriber(model_id=self.stt_id, on_text=on_text), key
+            self.transcriber = LiveTranscriber(model_id=self.stt_id, on_text=on_text,
+                                               domain_prompt=intake.domain_prompt_for(turn))
+            self._key = key
         self.transcriber.feed(chunk)
 
     def discard(self) -> None:

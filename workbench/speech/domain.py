@@ -4,8 +4,8 @@ heard as "cash" nor "error handling" as "air handling" (issue 19, item 3).
     from workbench.speech.domain import domain_prompt
     domain_prompt("How would you design a URL shortener?", ["key generation", "read-heavy caching"])
 
-The voice stage builds it from a stored turn (``stages.voice.prompt_for_turn``: the question and,
-for a bank question, its concepts).
+The live interview and the voice stage build it from a turn (``interview.intake.domain_prompt_for``: the
+question and, for a bank question, its concepts).
 
 faster-whisper passes the prompt as the text before the audio (``initial_prompt``); Whisper keeps at
 most 223 prompt tokens, so the prompt is cut to ``MAX_PROMPT_WORDS`` words. The known failure of a

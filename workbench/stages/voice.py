@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.errors import InputError
-from workbench.interview.bank import load_bank
+from workbench.interview.intake import domain_prompt_for
 from workbench.session import AnswerSource, Session, Turn
 from workbench.speech.analyse import VoiceAnalysis, analyse_voice, summarise
-from workbench.speech.domain import domain_prompt
 from workbench.stages.runner import Stage, StageRun, run_stage
 from workbench.store import SessionStore
 
@@ -30,23 +28,13 @@ def _record_voice(stored: Turn, analysis: VoiceAnalysis) -> None:
         stored.answer_duration_s = round(analysis.transcript.duration_s, 3)
 
 
-def prompt_for_turn(turn: Turn) -> str | None:
-    """Whisper's domain prompt for a stored turn: its question and, for a bank question, its concepts."""
-    concepts: tuple[str, ...] = ()
-    if turn.question_id:
-        try:
-            concepts = tuple(load_bank().get(turn.question_id).concepts)
-        except InputError:  # a question id from another bank: the question alone
-            pass
-    return domain_prompt(turn.question, concepts)
-
-
 def voice_stage(*, model_id: str | None = None, progress: bool = False,
                 domain_prompts: bool = True) -> Stage[VoiceAnalysis]:
     """Transcript and voice measures of each recorded answer; a turn without text gets the transcript.
-    ``domain_prompts``: Whisper hears each answer with its question's prompt (``prompt_for_turn``)."""
+    ``domain_prompts``: Whisper hears each answer with its question's prompt
+    (``interview.intake.domain_prompt_for``)."""
     def analyse(session: Session, turn: Turn, path: Path | None) -> VoiceAnalysis:
-        prompt = prompt_for_turn(turn) if domain_prompts else None
+        prompt = domain_prompt_for(turn) if domain_prompts else None
         analysis = analyse_voice(path, model_id=model_id, progress=progress, domain_prompt=prompt)
         analysis.source = turn.answer_media  # the stored name, not the deleted temporary copy
         return analysis
