@@ -9,6 +9,7 @@ fallback), and words whose time span is silent are dropped as invented.
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ TRAILING_WORD_MAX_S = 0.12  # ours: ("Thanks.", "here." seen after real speech w
 INVENTED_RUN_MAX_WORDS = 5  # ours: the closing phrases seen were 2-5 words
 INVENTED_ONSET_PROB_MAX = 0.2  # ours
 SQUEEZED_WORD_MAX_S = 0.02  # ours: one step of Whisper's 20 ms timestamps
+TIMESTAMP_EPS_S = 1e-6  # word times are sums of 20 ms steps in floating point: 2.82 - 2.8 is not exactly 0.02
 FILLER_PASS_BEAM_SIZE = 1  # ours: the filler pass is greedy, to keep its cost low
 FILLER_MERGE_S = 0.5  # ours: a filler within 0.5 s of one already transcribed is the same one
 # The filler pass costs a second encoder pass (greedy decoding is not cheaper: the encoder dominates), so
@@ -62,6 +64,16 @@ VAD_MIN_SILENCE_MS = 500  # ours: Silero VAD splits speech at silences of 0.5 s 
 # the loop cost 40% of the decoding time of 60 s of real speech (tiny.en, beam 5: 6.5 s -> 5.0 s with the
 # cap). A 30 s window at 300 words/min is about 150 words, some 200 tokens with timestamps.
 MAX_NEW_TOKENS_PER_WINDOW = 224  # ours
+# Such a loop is not always dropped as silence: on a piper clip of 7.6 s (bench.eval_domain_prompt) the last
+# 0.24 s became "Thanks for watching guys, I'll see you next time, see you next time, ..." (no-speech
+# probability 0.51, log-probability -0.35, every word squeezed into 0-40 ms), in the report's transcript.
+# Whisper's own test of a failed, repetitive decode is a compression ratio over 2.4; it would decode again
+# at a higher temperature, which we do not (DECODE_TEMPERATURE), so the loop is cut out instead:
+COMPRESSION_RATIO_MAX = 2.4  # openai/whisper transcribe.py compression_ratio_threshold
+# The same clip synthesised again closed with "Thanks for watching guys, I'll see you next time." (9 words
+# in 0.08 s, no loop): no one says more than ``MAX_WORDS_PER_S`` words a second, so such a segment was not said.
+MAX_WORDS_PER_S = 12.0  # ours: fast speech is about 4-6 words a second (300-350 words a minute at most)
+MIN_WORDS_FOR_RATE_TEST = 3  # ours: one or two words can be squeezed by timestamp rounding alone
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,11 @@ def _invented_tail(word: Any) -> bool:
     return word.probability < TRAILING_WORD_PROB_MAX and (word.end - word.start) <= TRAILING_WORD_MAX_S
 
 
+def _squeezed(word: Any) -> bool:
+    """A word Whisper placed in one timestamp step or less: no time to say it."""
+    return (word.end - word.start) <= SQUEEZED_WORD_MAX_S + TIMESTAMP_EPS_S
+
+
 def _invented_closing_start(words: list[Any], *, after_speech: bool) -> int:
     """Where a closing phrase Whisper invented under a domain prompt starts in a segment's words (their
     count when there is none): within the last ``INVENTED_RUN_MAX_WORDS``, the first word with probability
@@ -153,9 +170,29 @@ def _invented_closing_start(words: list[Any], *, after_speech: bool) -> int:
     for start in range(max(first, len(words) - INVENTED_RUN_MAX_WORDS), len(words)):
         run = words[start:]
         if words[start].probability < INVENTED_ONSET_PROB_MAX and any(
-                (w.end - w.start) <= SQUEEZED_WORD_MAX_S for w in run):
+                _squeezed(w) for w in run):
             return start
     return len(words)
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's measure of repetition: the text's UTF-8 length over its zlib-compressed length."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def _loop_start(words: list[Any]) -> int:
+    """Where a repetition loop starts in a segment's words (their count when the segment is no loop): a
+    segment whose own text compresses like a loop (``COMPRESSION_RATIO_MAX``) keeps its words up to the first
+    one squeezed into no time, the words of a loop having no sound under them; with none squeezed, none."""
+    if compression_ratio(" ".join(w.word.strip() for w in words)) <= COMPRESSION_RATIO_MAX:
+        return len(words)
+    return next((i for i, w in enumerate(words) if _squeezed(w)), 0)
+
+
+def _too_fast_to_be_said(words: list[Any], start_s: float, end_s: float) -> bool:
+    """A segment of ``MIN_WORDS_FOR_RATE_TEST`` or more words packed faster than ``MAX_WORDS_PER_S``."""
+    return len(words) >= MIN_WORDS_FOR_RATE_TEST and len(words) > MAX_WORDS_PER_S * max(end_s - start_s, 0.0)
 
 
 def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int, language: str | None,
@@ -171,6 +208,9 @@ def _decode(model: Any, samples: np.ndarray, *, offset_s: float, beam_size: int,
         if _segment_is_silence(segment):
             continue
         seg_words = [w for w in (segment.words or []) if w.word.strip()]
+        seg_words = seg_words[:_loop_start(seg_words)]
+        if _too_fast_to_be_said(seg_words, segment.start, segment.end):
+            continue
         while seg_words and _invented_tail(seg_words[-1]):
             seg_words.pop()
         if cut_invented_closings:
