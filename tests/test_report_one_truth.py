@@ -7,7 +7,7 @@ import re
 import pytest
 
 import report_inputs as inputs
-from workbench.report import render
+from workbench.report import plots, render
 from workbench.report.overview import asked_turns
 from workbench.report.summary import build_summary
 from workbench.scoring.api import session_overview
@@ -55,3 +55,5 @@ def test_an_asked_but_unanswered_question_is_shown(session):
     assert summary["answers"] == 4 and summary["turns"][-1]["overall_score"] is None
     card = render.answer_card_html(asked, summary["turns"][-1])
     assert "No answer was recorded" in card
+    timeline = plots.session_timeline(ended, summary)  # not "4 answers": 3 were given
+    assert timeline.axes[0].get_title() == "Session timeline (4 questions, 3 answered)"

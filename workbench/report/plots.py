@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from workbench.report.render import COMPONENT_LABELS
-from workbench.session import Session, Turn
+from workbench.session import Session, Turn, TurnState
 from workbench.speech.plots import plot_timeline as plot_voice_timeline
 from workbench.vision.plots import plot_timeline as plot_face_timeline
 from workbench.vision.posture_plots import has_timeline, plot_posture_timeline
@@ -80,7 +80,9 @@ def session_timeline(session: Session, summary: dict[str, Any]) -> Figure | None
             right.errorbar([s[0] for s in scored], [s[1] for s in scored], yerr=errors, fmt="none",
                            ecolor="#d6604d", capsize=3)
         right.set_ylabel("score")
-    ax.set_title(f"Session timeline ({len(turns)} answers)", fontsize=10)
+    # a question asked at the end and left unanswered has a bar label but is not an answer
+    answered = sum(t["state"] in (TurnState.ANSWERED.value, TurnState.ANALYSED.value) for t in turns)
+    ax.set_title(f"Session timeline ({len(turns)} questions, {answered} answered)", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -71,15 +71,17 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return {p.name: p._asdict() for p in PythonTranslator.inspect(cells[0])}
 
 
-def _kernel_manager_class(env: dict[str, str], log_path: Path) -> type:
-    """A kernel manager for one run: its kernel gets ``env`` on top of ours and writes its own
-    stdout/stderr (not the notebook's outputs) to ``log_path``. A class per run, so runs in
-    parallel threads never share these settings."""
+def _kernel_manager_class(env: dict[str, str], log_path: Path, cwd: Path) -> type:
+    """A kernel manager for one run: its kernel gets ``env`` on top of ours, starts in ``cwd`` and
+    writes its own stdout/stderr (not the notebook's outputs) to ``log_path``. A class per run, so runs
+    in parallel threads never share these settings. (papermill's own ``cwd`` would chdir this whole
+    process: two runs side by side could restore each other's folder and leave it in a run folder.)"""
     from jupyter_client import AsyncKernelManager
 
     class RunKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             kw["env"] = {**kw.get("env", os.environ), **env}
+            kw["cwd"] = str(cwd)
             with open(log_path, "ab") as log:  # the kernel keeps its own copy of the descriptor
                 kw["stdout"] = kw["stderr"] = log
                 await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -131,8 +133,7 @@ def run_notebook(
             log_output=False,
             start_timeout=START_TIMEOUT_S,
             execution_timeout=cell_timeout_s,
-            cwd=str(cwd or out_dir),
-            kernel_manager_class=_kernel_manager_class(dict(env or {}), kernel_log),
+            kernel_manager_class=_kernel_manager_class(dict(env or {}), kernel_log, Path(cwd or out_dir).resolve()),
         )
     except PapermillExecutionError as error:
         evalue = " ".join(str(error.evalue).split())[:500]
