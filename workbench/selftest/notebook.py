@@ -14,15 +14,17 @@ from workbench.selftest.checks import NEXT_QUESTION_TARGET_S, pause_errors
 
 
 def load_or_run(*, results_json: str = "", personas: str = "", questions: int = 1, llm: str = "",
-                voice: bool = True, seed: int | None = None) -> dict[str, Any]:
-    """A stored run (``results_json``), else a new run with these settings."""
+                voice: bool = True, seed: int | None = None, report: bool = False) -> dict[str, Any]:
+    """A stored run (``results_json``), else a new run with these settings (``report``: each session through
+    the report pipeline)."""
     if results_json:
         return json.loads(Path(results_json).read_text(encoding="utf-8"))
     from workbench.config import DEFAULT_SEED
     from workbench.selftest.run import SelfTestConfig, run_selftest
 
     return run_selftest(SelfTestConfig(personas=personas or None, questions=questions, llm_id=llm or None,
-                                       voice=voice, seed=DEFAULT_SEED if seed is None else seed), progress=True)
+                                       voice=voice, seed=DEFAULT_SEED if seed is None else seed, report=report),
+                        progress=True)
 
 
 def checks_table(result: dict[str, Any]) -> pd.DataFrame:
