@@ -32,6 +32,7 @@ FRONT_CENTER = ALSA_VOICE_DIR / "Front_Center.wav"  # Debian alsa-utils: a voice
 SERVER_START_S = 60  # ours: JupyterLab starts in ~5-15 s on a loaded 2-core machine
 KERNEL_READY_S = 150  # ours: kernel start + imports (tensorflow via mediapipe) + engine
 ARTIFACTS_DIR_ENV = "WORKBENCH_BROWSER_ARTIFACTS"  # set it to keep the screenshots somewhere known
+REPORT_TITLE = "Interview practice report"  # notebook 90's first heading
 
 
 def write_live_notebook(path: Path, **parameters) -> Path:

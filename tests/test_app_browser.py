@@ -2,41 +2,42 @@
 Debian's Chromium through Playwright with a fake microphone playing real recorded speech. Consent is
 shown first and no code is visible; one spoken answer is transcribed and the next question appears;
 then the microphone is refused and the app says how to allow it while typing still works. Every
-request the page makes stays on this machine."""
+request the page makes stays on this machine. The full report written from the summary opens from
+its link, served by the app's own server (a typed answer keeps the report pipeline light)."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from browser_support import LIGHT_LLM, REPORT_TITLE, artifacts_dir, speech_wav
 from workbench.privacy import audit
 from workbench.widgets.appserver import HOST, AppOptions, AppServer, free_port
 from workbench.widgets.chromium import launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(420)]
 
-LIGHT_LLM = "qwen2.5-0.5b-instruct-q4"  # fast enough for CI
-REAL_SPEECH_DIR = Path("/usr/share/pocketsphinx/test/data/cards")  # Debian pocketsphinx-testdata
-SPEECH_CARDS = ("001", "002", "003", "004", "005")  # "ten of clubs", "four queen of clubs", ...
 KERNEL_READY_S = 180  # ours: Voila runs the notebook (imports, engine) before the page shows the widgets
 ANSWER_S = 8.0  # ours: long enough for several of the spoken cards
 NEXT_QUESTION_S = 90  # ours: a generous ceiling
-ARTIFACTS_DIR_ENV = "WORKBENCH_BROWSER_ARTIFACTS"
+REPORT_S = 600  # ours: scoring with LLM feedback and the report notebook for one typed answer, 2 shared cores
+TYPED_ANSWER = ("I kept the release notes for two years and nobody missed a change in them.")
 
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")
-    speech = folder / "speech.wav"
-    subprocess.run(["sox", *[str(REAL_SPEECH_DIR / f"{c}.wav") for c in SPEECH_CARDS],
-                   "-b", "16", "-r", "48000", str(speech)], check=True, timeout=60)
+    speech = speech_wav(folder / "speech.wav")
     data_dir = folder / "userdata"
     os.environ["WORKBENCH_DATA_DIR"] = str(data_dir)
+    os.environ["WORKBENCH_REPORTS_DIR"] = str(folder / "reports")
     from workbench import config
 
     config.reload()
@@ -49,6 +50,7 @@ def app_server(tmp_path_factory):
     finally:
         server.stop()
         os.environ.pop("WORKBENCH_DATA_DIR", None)
+        os.environ.pop("WORKBENCH_REPORTS_DIR", None)
         config.reload()
 
 
@@ -64,8 +66,7 @@ def test_the_app_asks_consent_first_then_records_an_answer(app_server):
     from playwright.sync_api import sync_playwright
 
     server, speech, data_dir = app_server
-    shots = Path(os.environ.get(ARTIFACTS_DIR_ENV) or speech.parent)
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = artifacts_dir(speech.parent)
     outside: list[str] = []
     console: list[str] = []
     with sync_playwright() as p:
@@ -118,8 +119,7 @@ def test_the_app_asks_consent_first_then_records_an_answer(app_server):
             refusal = page.locator(".wb-error")
             refusal.wait_for(timeout=15_000)
             refused = refusal.inner_text()
-            page.locator("textarea[placeholder*='type your answer']").fill(
-                "I kept the release notes for two years and nobody missed a change in them.")
+            page.locator("textarea[placeholder*='type your answer']").fill(TYPED_ANSWER)
             page.locator("button:has-text('Submit typed answer')").click()
             page.wait_for_function(
                 "second => { const q = document.querySelector('.wb-question');"
@@ -148,3 +148,100 @@ def test_the_app_asks_consent_first_then_records_an_answer(app_server):
     assert stored.class_label == "B2-morning" and stored.candidate == "student-07"
     assert stored.turns[0].answer_text and stored.turns[1].answer_text.startswith("I kept the release notes")
     assert [e["choice"] for e in audit.read(data_dir, session_id=summary.id) if e["event"] == "consent"] == ["record"]
+
+
+def _start_interview(page, url: str) -> str:
+    """Open the app, agree, start; the first question's text."""
+    page.goto(url, wait_until="domcontentloaded")
+    agree = page.locator(".wb-consent-agree")
+    agree.wait_for(timeout=KERNEL_READY_S * 1000)
+    agree.click()
+    start = page.locator("button:has-text('Start interview')")
+    start.wait_for(timeout=30_000)
+    start.click()
+    question = page.locator(".wb-question")
+    question.wait_for(timeout=NEXT_QUESTION_S * 1000)
+    return question.inner_text().strip()
+
+
+def _report_page_text(page, timeout_s: float = 60) -> str:
+    """The body text of ``page`` once it shows the report's title (what it shows otherwise, at the deadline)."""
+    deadline = time.monotonic() + timeout_s
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            text = page.locator("body").inner_text(timeout=2000)
+        except Exception:  # noqa: BLE001 - still loading: look again
+            text = ""
+        if REPORT_TITLE in text:
+            break
+        page.wait_for_timeout(500)
+    return text
+
+
+@pytest.mark.timeout(REPORT_S + 2 * KERNEL_READY_S)
+def test_the_report_written_in_the_app_opens_from_its_link(app_server):
+    from playwright.sync_api import sync_playwright
+
+    server, speech, _ = app_server
+    shots = artifacts_dir(speech.parent)
+    console: list[str] = []
+    seconds: dict[str, float] = {}
+    href = None
+    with sync_playwright() as p:
+        browser = launch(p, fake_audio=speech)
+        context = browser.new_context(viewport={"width": 1280, "height": 1400})
+        page = context.new_page()
+        page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+        try:
+            first = _start_interview(page, server.url)
+            page.locator("textarea[placeholder*='type your answer']").fill(TYPED_ANSWER)
+            page.locator("button:has-text('Submit typed answer')").click()
+            page.wait_for_function(
+                "first => document.querySelector('.wb-summary') || (document.querySelector('.wb-question')"
+                "?.innerText.trim() || first) !== first", arg=first, timeout=NEXT_QUESTION_S * 1000, polling=200)
+            if page.locator("table.wb-summary").count() == 0:
+                page.locator("button:has-text('End interview')").click()
+            page.locator("table.wb-summary").wait_for(timeout=60_000)
+
+            page.locator("button:has-text('Write the full report')").click()
+            started = time.perf_counter()
+            page.wait_for_function(
+                "() => document.querySelector('a.wb-report-link')"
+                " || document.body.innerText.includes('The report could not be written')",
+                timeout=REPORT_S * 1000, polling=1000)
+            seconds["report_s"] = time.perf_counter() - started
+            failed = page.locator("text=The report could not be written")
+            assert failed.count() == 0, failed.first.inner_text()
+            link = page.locator("a.wb-report-link")
+            href = link.get_attribute("href")
+            html_path = Path(page.locator("a.wb-report-link + code").inner_text().strip())
+            page.screenshot(path=str(shots / "app_report_written.png"), full_page=True)
+
+            started = time.perf_counter()
+            with context.expect_page(timeout=30_000) as opened:
+                link.click()
+            report = opened.value
+            report_text = _report_page_text(report)
+            seconds["open_s"] = time.perf_counter() - started
+            report_url = report.url
+            report.screenshot(path=str(shots / "app_report_opened.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(shots / "app_report_failure.png"), full_page=True)
+            print("report link:", href)
+            print("\n".join(console[-40:]))
+            print(server.log_tail())
+            raise
+        finally:
+            browser.close()
+    print(json.dumps({"seconds": {k: round(v, 1) for k, v in seconds.items()}, "href": href,
+                      "report_url": report_url, "html": str(html_path)}))
+    assert html_path.is_file() and html_path.is_relative_to(speech.parent / "reports")
+    assert urlparse(report_url).hostname == HOST and urlparse(report_url).port == server.options.port, report_url
+    assert REPORT_TITLE in report_text, f"{report_url} shows no report: {report_text[:300]!r}"
+    assert TYPED_ANSWER[:40] in " ".join(report_text.split()), report_text[:2000]
+    # the same address without the app's login (no token, no cookie) is refused
+    bare = http.client.HTTPConnection(HOST, server.options.port, timeout=10)
+    bare.request("GET", urlparse(report_url).path)
+    assert bare.getresponse().status in (302, 403)
+    bare.close()

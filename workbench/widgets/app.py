@@ -16,16 +16,20 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import ipywidgets as w
 
+from workbench.config import settings
 from workbench.errors import InputError, WorkbenchError
 from workbench.interview import summary
 from workbench.interview.engine import InterviewConfig, InterviewEngine
 from workbench.privacy.consent import ConsentChoice, consent_notice, recording_allowed
 from workbench.session import Session, TurnState
 from workbench.store import SessionStore
+from workbench.widgets.appserver import REPORTS_URL_ENV
 from workbench.widgets.panels import ConsentPanel, QuestionView, StartPanel, SummaryPanel, render_feedback
 from workbench.widgets.rating import RatingPanel
 from workbench.widgets.recorder import DEFAULT_MAX_DURATION_S, Recording
@@ -41,7 +45,14 @@ REPORT_SCORES_NOTE = "Scores from the full report (the same figures as in it)."
 
 
 def _link_to(path: str) -> str:
-    """A link JupyterLab opens: relative to the notebook's folder when the report lies under it."""
+    """A link to the report: under the app server's reports route in ``workbench app`` (which names it in
+    the kernel's environment); else one JupyterLab opens, relative to the notebook's folder."""
+    route = os.environ.get(REPORTS_URL_ENV)
+    if route:
+        try:
+            return route + quote(Path(path).resolve().relative_to(settings().reports_dir.resolve()).as_posix())
+        except ValueError:  # not under the served folder: the link below
+            pass
     relative = os.path.relpath(path, os.getcwd())
     return relative if not relative.startswith(os.pardir + os.sep + os.pardir) else "file://" + path
 

@@ -9,8 +9,10 @@ as notebook 10) served by Voila with no code shown, on 127.0.0.1 with a token.
 
 Nothing is fetched at run time: Voila renders with the ``workbench`` template (the lab template less
 its CDN stylesheet links, ``widgets/jupyter/voila/templates``), and the widgets' front end comes from
-the installed lab extensions. Each start writes its parameterised notebook into
-``<data_dir>/app/<port>/``, so two apps on two ports never share a file.
+the installed lab extensions. The same server serves the reports folder read-only under ``/reports/``
+behind the same token (``widgets/voila_reports.py``): the summary links the report written there.
+Each start writes its parameterised notebook into ``<data_dir>/app/<port>/``, so two apps on two
+ports never share a file.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ HOST = "127.0.0.1"  # never another interface: the app serves one person at this
 DEFAULT_PORT = 8866  # Voila's own default
 READY_TIMEOUT_S = 60  # ours: Voila answers in ~3-10 s on a loaded 2-core laptop
 LOG_TAIL_CHARS = 400
+REPORTS_ROUTE = "/reports/"  # where the app's server serves the reports folder (widgets/voila_reports.py)
+REPORTS_URL_ENV = "WORKBENCH_REPORTS_URL"  # tells the app's kernel that route, for the summary's report link
 
 
 class AppError(WorkbenchError):
@@ -119,17 +123,18 @@ class AppServer:
         return f"http://{HOST}:{self.options.port}/?token={self.token}"
 
     def command(self, notebook: Path) -> list[str]:
-        voila = Path(sys.executable).with_name("voila")
-        return [str(voila), str(notebook), "--no-browser", f"--port={self.options.port}", f"--Voila.ip={HOST}",
-                f"--token={self.token}", f"--template={TEMPLATE}", "--strip_sources=True",
-                "--show_tracebacks=False", "--Voila.tornado_settings={'xsrf_cookies': True}"]
+        # voila itself, with the reports route added
+        return [sys.executable, "-m", "workbench.widgets.voila_reports", str(notebook), "--no-browser",
+                f"--port={self.options.port}", f"--Voila.ip={HOST}", f"--token={self.token}", f"--template={TEMPLATE}",
+                "--strip_sources=True", "--show_tracebacks=False", "--Voila.tornado_settings={'xsrf_cookies': True}"]
 
     def start(self) -> None:
         check_port(self.options.port)
         notebook = prepare_notebook(self.options, self.folder)
         jupyter_path = os.pathsep.join(p for p in (str(JUPYTER_PATH), os.environ.get("JUPYTER_PATH", "")) if p)
         env = {**os.environ, "JUPYTER_PATH": jupyter_path, "HF_HUB_OFFLINE": "1",
-               "WORKBENCH_DATA_DIR": str(settings().data_dir)}
+               "WORKBENCH_DATA_DIR": str(settings().data_dir), "WORKBENCH_REPORTS_DIR": str(settings().reports_dir),
+               REPORTS_URL_ENV: REPORTS_ROUTE}
         with open(self.log_path, "w", encoding="utf-8") as log:
             self.process = subprocess.Popen(self.command(notebook), cwd=self.folder, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
