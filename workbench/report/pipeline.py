@@ -45,6 +45,7 @@ FEEDBACK_AFTER = "voice"  # the LLM's written feedback needs an answer's final w
 # transcript) but not the face: it is written as soon as voice is done, beside the face stage, and the scoring
 # notebook reuses it (``scoring.feedback.feedback_key``: the same inputs give the same reply). Issue 19, item 1.
 FEEDBACK_STAGE = "feedback"
+PROGRESS_MESSAGES = len(STAGE_GROUPS) + 2  # at most: one per stage group, the feedback beside face, the report
 REPORT_NOTEBOOK = "90_report.ipynb"
 REPORT_HTML = "report.html"
 SUMMARY_JSON = "summary.json"

@@ -425,10 +425,10 @@ class InterviewApp(w.VBox):
         self._report_thread.start()
 
     def _write_report(self, session_id: str) -> None:
-        from workbench.report.pipeline import STAGE_GROUPS, report_session
+        from workbench.report.pipeline import PROGRESS_MESSAGES, report_session
         from workbench.scoring.api import AnswerScores
 
-        step, steps = 0, len(STAGE_GROUPS) + 1  # one progress message per stage group, then the report
+        step, steps = 0, PROGRESS_MESSAGES  # a stage the report reuses says nothing: done fills the bar
 
         def progress(message: str) -> None:
             nonlocal step
