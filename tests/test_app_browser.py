@@ -3,7 +3,8 @@ Debian's Chromium through Playwright with a fake microphone playing real recorde
 shown first and no code is visible; one spoken answer is transcribed and the next question appears;
 then the microphone is refused and the app says how to allow it while typing still works. Every
 request the page makes stays on this machine. The full report written from the summary opens from
-its link, served by the app's own server (a typed answer keeps the report pipeline light)."""
+its link, served by the app's own server (a typed answer keeps the report pipeline light). With --rate
+an educator marks the model's feedback good in the summary's rating panel and the session keeps it."""
 from __future__ import annotations
 
 import http.client
@@ -12,6 +13,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -31,27 +34,37 @@ REPORT_S = 600  # ours: scoring with LLM feedback and the report notebook for on
 TYPED_ANSWER = ("I kept the release notes for two years and nobody missed a change in them.")
 
 
+@contextmanager
+def _serving(folder: Path, **options) -> Iterator[tuple[AppServer, Path]]:
+    """``workbench app``'s server with ``options``, its user data and reports in ``folder``; (server, data dir)."""
+    data_dir = folder / "userdata"
+    paths = {"WORKBENCH_DATA_DIR": str(data_dir), "WORKBENCH_REPORTS_DIR": str(folder / "reports")}
+    before = {name: os.environ.get(name) for name in paths}
+    os.environ.update(paths)
+    from workbench import config
+
+    config.reload()
+    server = AppServer(AppOptions(port=free_port(), llm_id=LIGHT_LLM, n_questions=2, voice=False, **options))
+    server.start()
+    try:
+        server.wait_ready()
+        yield server, data_dir
+    finally:
+        server.stop()
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        config.reload()
+
+
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")
     speech = speech_wav(folder / "speech.wav")
-    data_dir = folder / "userdata"
-    os.environ["WORKBENCH_DATA_DIR"] = str(data_dir)
-    os.environ["WORKBENCH_REPORTS_DIR"] = str(folder / "reports")
-    from workbench import config
-
-    config.reload()
-    server = AppServer(AppOptions(port=free_port(), llm_id=LIGHT_LLM, n_questions=2, voice=False,
-                                  class_label="B2-morning"))
-    server.start()
-    try:
-        server.wait_ready()
+    with _serving(folder, class_label="B2-morning") as (server, data_dir):
         yield server, speech, data_dir
-    finally:
-        server.stop()
-        os.environ.pop("WORKBENCH_DATA_DIR", None)
-        os.environ.pop("WORKBENCH_REPORTS_DIR", None)
-        config.reload()
 
 
 def test_a_port_in_use_is_refused_with_a_free_one_suggested(app_server):
@@ -150,8 +163,9 @@ def test_the_app_asks_consent_first_then_records_an_answer(app_server):
     assert [e["choice"] for e in audit.read(data_dir, session_id=summary.id) if e["event"] == "consent"] == ["record"]
 
 
-def _start_interview(page, url: str) -> str:
-    """Open the app, agree, start; the first question's text."""
+def _typed_answer_then_report(page, url: str) -> float:
+    """Open the app, agree, start, type one answer, end, press Write the full report and wait for its link;
+    the report's seconds."""
     page.goto(url, wait_until="domcontentloaded")
     agree = page.locator(".wb-consent-agree")
     agree.wait_for(timeout=KERNEL_READY_S * 1000)
@@ -161,7 +175,25 @@ def _start_interview(page, url: str) -> str:
     start.click()
     question = page.locator(".wb-question")
     question.wait_for(timeout=NEXT_QUESTION_S * 1000)
-    return question.inner_text().strip()
+    first = question.inner_text().strip()
+    page.locator("textarea[placeholder*='type your answer']").fill(TYPED_ANSWER)
+    page.locator("button:has-text('Submit typed answer')").click()
+    page.wait_for_function(
+        "first => document.querySelector('.wb-summary') || (document.querySelector('.wb-question')"
+        "?.innerText.trim() || first) !== first", arg=first, timeout=NEXT_QUESTION_S * 1000, polling=200)
+    if page.locator("table.wb-summary").count() == 0:
+        page.locator("button:has-text('End interview')").click()
+    page.locator("table.wb-summary").wait_for(timeout=60_000)
+
+    page.locator("button:has-text('Write the full report')").click()
+    started = time.perf_counter()
+    page.wait_for_function(
+        "() => document.querySelector('a.wb-report-link')"
+        " || document.body.innerText.includes('The report could not be written')",
+        timeout=REPORT_S * 1000, polling=1000)
+    failed = page.locator("text=The report could not be written")
+    assert failed.count() == 0, failed.first.inner_text()
+    return time.perf_counter() - started
 
 
 def _report_page_text(page, timeout_s: float = 60) -> str:
@@ -194,25 +226,7 @@ def test_the_report_written_in_the_app_opens_from_its_link(app_server):
         page = context.new_page()
         page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
         try:
-            first = _start_interview(page, server.url)
-            page.locator("textarea[placeholder*='type your answer']").fill(TYPED_ANSWER)
-            page.locator("button:has-text('Submit typed answer')").click()
-            page.wait_for_function(
-                "first => document.querySelector('.wb-summary') || (document.querySelector('.wb-question')"
-                "?.innerText.trim() || first) !== first", arg=first, timeout=NEXT_QUESTION_S * 1000, polling=200)
-            if page.locator("table.wb-summary").count() == 0:
-                page.locator("button:has-text('End interview')").click()
-            page.locator("table.wb-summary").wait_for(timeout=60_000)
-
-            page.locator("button:has-text('Write the full report')").click()
-            started = time.perf_counter()
-            page.wait_for_function(
-                "() => document.querySelector('a.wb-report-link')"
-                " || document.body.innerText.includes('The report could not be written')",
-                timeout=REPORT_S * 1000, polling=1000)
-            seconds["report_s"] = time.perf_counter() - started
-            failed = page.locator("text=The report could not be written")
-            assert failed.count() == 0, failed.first.inner_text()
+            seconds["report_s"] = _typed_answer_then_report(page, server.url)
             link = page.locator("a.wb-report-link")
             href = link.get_attribute("href")
             html_path = Path(page.locator("a.wb-report-link + code").inner_text().strip())
@@ -245,3 +259,53 @@ def test_the_report_written_in_the_app_opens_from_its_link(app_server):
     bare.request("GET", urlparse(report_url).path)
     assert bare.getresponse().status in (302, 403)
     bare.close()
+
+
+@pytest.fixture(scope="module")
+def rating_server(tmp_path_factory):
+    """``workbench app --rate``: the summary offers the educator's rating panel."""
+    folder = tmp_path_factory.mktemp("rate")
+    with _serving(folder, rate=True) as served:
+        yield served
+
+
+@pytest.mark.timeout(REPORT_S + 2 * KERNEL_READY_S)
+def test_an_educator_rates_the_models_feedback_in_the_app(rating_server):
+    """Issue 16: with --rate the summary shows the rating panel; the model's written feedback on the answer
+    (there once the report is written) marked good in the browser is stored in the session."""
+    from playwright.sync_api import sync_playwright
+
+    from workbench.store import SessionStore
+    from workbench.tuning.ratings import rating_of
+
+    server, data_dir = rating_server
+    shots = artifacts_dir(data_dir.parent)
+    console: list[str] = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+        page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+        try:
+            report_s = _typed_answer_then_report(page, server.url)
+            panel = page.locator(".wb-rating")
+            assert panel.is_visible() and "Rate the interviewer's work" in panel.inner_text()
+            good = panel.locator(".wb-rate-feedback-0 button:has-text('good')")
+            good.wait_for(timeout=30_000)  # the feedback the report wrote on answer 1 (turn 0)
+            listed = panel.inner_text()
+            good.click()
+            page.wait_for_function("() => document.querySelector('.wb-rating').innerText"
+                                   ".includes('Saved: feedback of turn 0 good')", timeout=30_000, polling=200)
+            page.screenshot(path=str(shots / "app_rated.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(shots / "app_rating_failure.png"), full_page=True)
+            print("\n".join(console[-40:]))
+            print(server.log_tail())
+            raise
+        finally:
+            browser.close()
+    print(json.dumps({"report_s": round(report_s, 1), "panel": listed}))
+    (summary,) = [s for s in SessionStore(data_dir).list() if not s.synthetic]
+    stored = SessionStore(data_dir).get(summary.id)
+    assert rating_of(stored.turns[0], "feedback") == "good"
+    assert all(rating_of(turn, task) is None for turn in stored.turns for task in ("followup", "feedback")
+               if (turn.index, task) != (0, "feedback"))  # only what was clicked
